@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine: `make brief` and `make test`. Each installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# WeasyPrint draws with Pango; the brief ships its own fonts, DejaVu is the fallback for other scripts.
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+# Tests open briefs in a real Chromium and extract PDF text with poppler; bench uses time and hyperfine.
+APT_TEST := chromium poppler-utils time hyperfine
+
+.PHONY: brief test lint bench clean
+.DEFAULT_GOAL := brief
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: pyproject.toml | $(BIN)/python
+	.ci/apt-ensure $(APT_RUNTIME)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-runtime
+	.ci/apt-ensure $(APT_TEST)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+brief: $(VENV)/.stamp-runtime
+	$(BIN)/reportgen build inputs/anthropic-2026.yaml
+
+test: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest -n 2 -p xdist || { code=$$?; [ $$code -eq 5 ] && echo "pytest collected no tests" >&2; exit $$code; }
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check reportgen tests bench
+	$(BIN)/mypy reportgen
+
+bench: $(VENV)/.stamp-test
+	bench/run
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/index.html outputs/.reportgen

@@ -1,0 +1,50 @@
+"""reportgen: compile company YAML into research briefs (PDF, HTML, model.json).
+
+The public API is imported lazily so that ``import reportgen`` (and therefore the CLI's
+``--help``, ``validate`` and a no-op ``build``) does not pay for numpy, pandas, WeasyPrint or
+altair.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildOptions",
+    "ReportgenError",
+    "SpecError",
+    "__version__",
+    "build",
+    "load_spec",
+    "render_brief",
+    "run_model",
+]
+
+_LAZY = {
+    "load_spec": "reportgen.spec.load",
+    "run_model": "reportgen.model.run",
+    "render_brief": "reportgen.render.brief",
+    "build": "reportgen.build.orchestrate",
+    "BuildOptions": "reportgen.build.options",
+    "ReportgenError": "reportgen.errors",
+    "SpecError": "reportgen.errors",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.orchestrate import build
+    from reportgen.errors import ReportgenError, SpecError
+    from reportgen.model.run import run_model
+    from reportgen.render.brief import render_brief
+    from reportgen.spec.load import load_spec
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

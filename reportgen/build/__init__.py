@@ -1,0 +1,1 @@
+"""Side effects: planning what to rebuild, running briefs locally or on Dask, writing atomically."""

@@ -1,0 +1,43 @@
+"""Atomic file writes: a reader (a web server, a PDF viewer, a cron job) sees the old file or the new
+one, never half of either."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+FILE_MODE = 0o644  # briefs are served on an intranet: readable by the web server's user
+
+
+def write_atomic(path: str, content: bytes, *, mode: int = FILE_MODE) -> None:
+    """Write ``content`` to a temporary file in the same folder, fsync it, then ``os.replace`` it over
+    ``path`` and fsync the folder so the rename itself survives a crash."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    fsync_dir(folder)
+
+
+def fsync_dir(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on a directory; the rename is still atomic
+    finally:
+        os.close(fd)

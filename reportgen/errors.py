@@ -1,0 +1,57 @@
+"""Library exceptions. Only ``cli.py`` maps them to exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    got: str | None = None
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.field}: {self.message}"
+        if self.got is not None:
+            text += f" (got {self.got})"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class ReportgenError(Exception):
+    """Base of every error the tool reports without a traceback."""
+
+
+class SpecError(ReportgenError):
+    """An input file broke the contract. Carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.field))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateError(ReportgenError):
+    """A template could not be loaded or rendered (including sandbox violations and limits)."""
+
+
+class StrictError(ReportgenError):
+    """``--strict`` turned warnings into errors; carries every warning."""
+
+    def __init__(self, warnings: list[str]):
+        self.warnings = list(warnings)
+        super().__init__("\n".join(f"strict: {w}" for w in self.warnings))
+
+
+class BuildLockedError(ReportgenError):
+    """Another build holds the output folder's lock."""
+
+
+class UsageError(ReportgenError):
+    """The command line asked for something impossible (exit 2)."""

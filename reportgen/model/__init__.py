@@ -1,0 +1,1 @@
+"""numpy model: scenario paths, DCF, metrics, reverse DCF, sensitivity, Monte Carlo, judgments."""

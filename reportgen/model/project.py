@@ -1,0 +1,139 @@
+"""The projection of MODEL.md section 2, vectorised over paths.
+
+Every parameter that varies between paths (g1, f, fade, d, tg) is an array of N values; the loop
+runs over the H years (at most 30), never over paths, and each year is a handful of array operations.
+Each path's arithmetic is elementwise, so a path gives the same bits whether it is evaluated alone,
+in a chunk or in one pass of millions: that is what lets the Monte Carlo chunk freely.
+
+Two guards the formulas leave implicit: revenue growth and training growth are floored at -100 %
+(a growth factor applied to a steep decline, or a wide training spread, would otherwise drive
+revenue or spend below zero and flip signs year by year).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from reportgen.spec.schema import SpecInput
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """What all paths of one company share."""
+
+    run_rate: float
+    growth_long: float
+    inference_share: float
+    training_spend: float
+    opex_share: float
+    tax_rate: float
+    cash: float
+    discount_rate: float
+    terminal_growth: float
+    horizon: int
+    committed: np.ndarray  # K_t for t = 1..H
+
+    @classmethod
+    def from_input(cls, spec: SpecInput) -> Fixed:
+        horizon = spec.dcf.horizon
+        years = np.arange(1, horizon + 1)
+        committed = np.zeros(horizon)
+        for provider in spec.compute.providers:
+            if provider.years > 0:
+                committed += np.where(years <= provider.years, provider.commitment / provider.years, 0.0)
+        return cls(
+            run_rate=spec.revenue.run_rate,
+            growth_long=spec.revenue.growth_long,
+            inference_share=spec.costs.inference_share,
+            training_spend=spec.costs.training_spend,
+            opex_share=spec.costs.opex_share,
+            tax_rate=spec.costs.tax_rate,
+            cash=spec.cash_on_hand,
+            discount_rate=spec.dcf.discount_rate,
+            terminal_growth=spec.dcf.terminal_growth,
+            horizon=horizon,
+            committed=committed,
+        )
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Results per path; the ``*_path`` arrays (N x H) only when asked for."""
+
+    equity: np.ndarray
+    enterprise: np.ndarray
+    pv_terminal: np.ndarray
+    squeeze_t: np.ndarray  # first t with cash < 0, 0 if none
+    fcf_positive_t: np.ndarray  # first t with FCF > 0, 0 if none
+    revenue_final: np.ndarray
+    min_cash: np.ndarray
+    revenue_path: np.ndarray | None = None
+    compute_path: np.ndarray | None = None
+    fcf_path: np.ndarray | None = None
+    cash_path: np.ndarray | None = None
+
+
+def project(fixed: Fixed, g1, f, fade, d, tg, *, keep_paths: bool = False) -> Paths:
+    """Project N paths at once; each parameter is a scalar or an array of N values."""
+    g1, f, fade, d, tg = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (g1, f, fade, d, tg)))
+    n = g1.shape[0] if g1.ndim else 1
+    g1, f, fade, d, tg = (np.reshape(x, n) for x in (g1, f, fade, d, tg))
+    horizon = fixed.horizon
+    store = {k: np.empty((n, horizon)) for k in ("revenue", "compute", "fcf", "cash")} if keep_paths else {}
+
+    revenue = np.full(n, fixed.run_rate)
+    cash = np.full(n, fixed.cash)
+    min_cash = np.full(n, fixed.cash)
+    present = np.zeros(n)
+    squeeze_t = np.zeros(n, dtype=np.int64)
+    positive_t = np.zeros(n, dtype=np.int64)
+    price_base = 1.0 - d
+    training_base = np.maximum(1.0 + tg, 0.0)
+    growth_gap = g1 - fixed.growth_long
+    # Powers are built by repeated multiplication: correctly rounded elementwise, so a path's bits do
+    # not depend on where it sits in a SIMD lane (vectorised pow may differ in the last ulp).
+    fade_power = np.ones(n)
+    price = np.ones(n)
+    training_power = np.ones(n)
+    fcf = np.zeros(n)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for t in range(1, horizon + 1):
+            growth = np.maximum(f * (fixed.growth_long + growth_gap * fade_power), -1.0)
+            fade_power = fade_power * fade
+            revenue = revenue * (1.0 + growth)
+            price = price * price_base
+            training_power = training_power * training_base
+            serving = revenue * fixed.inference_share * price
+            training = fixed.training_spend * training_power * price
+            compute = np.maximum(serving + training, fixed.committed[t - 1])
+            operating = revenue - compute - revenue * fixed.opex_share
+            fcf = operating - fixed.tax_rate * np.maximum(operating, 0.0)
+            cash = cash + fcf
+            present = present + fcf / (1.0 + fixed.discount_rate) ** t
+            np.minimum(min_cash, cash, out=min_cash)
+            squeeze_t = np.where((squeeze_t == 0) & (cash < 0), t, squeeze_t)
+            positive_t = np.where((positive_t == 0) & (fcf > 0), t, positive_t)
+            if keep_paths:
+                store["revenue"][:, t - 1] = revenue
+                store["compute"][:, t - 1] = compute
+                store["fcf"][:, t - 1] = fcf
+                store["cash"][:, t - 1] = cash
+        r, gt = fixed.discount_rate, fixed.terminal_growth
+        pv_terminal = fcf * (1.0 + gt) / (r - gt) / (1.0 + r) ** horizon
+        enterprise = present + pv_terminal
+        equity = enterprise + fixed.cash
+    return Paths(
+        equity=equity,
+        enterprise=enterprise,
+        pv_terminal=pv_terminal,
+        squeeze_t=squeeze_t,
+        fcf_positive_t=positive_t,
+        revenue_final=revenue,
+        min_cash=min_cash,
+        revenue_path=store.get("revenue"),
+        compute_path=store.get("compute"),
+        fcf_path=store.get("fcf"),
+        cash_path=store.get("cash"),
+    )

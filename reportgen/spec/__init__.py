@@ -1,0 +1,1 @@
+"""The input contract: schema, loading YAML/JSON and history tables with located errors."""

@@ -1,0 +1,194 @@
+"""Parse YAML or JSON text into plain Python values plus a map of where each value was written.
+
+PyYAML's own loaders are not used: they construct YAML 1.1 types (``NO`` -> False, ``1:30`` -> 90,
+``2026-11-23`` -> date), follow aliases (billion-laughs), honour ``!!python`` tags, and keep the last
+of two duplicate keys. Instead we walk libyaml's event stream (JSON is parsed by the same path: it is
+YAML flow syntax), refuse anchors, aliases, explicit tags and duplicate keys, and resolve plain
+scalars with the YAML 1.2 core schema, which has no yes/no booleans and no sexagesimals.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen.errors import Problem, SpecError
+
+MAX_DEPTH = 32
+Path = tuple[str | int, ...]
+
+# YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+@dataclass(frozen=True, slots=True)
+class NonFinite:
+    """A number that parsed but is not finite (``.nan``, ``.inf``, ``1e400``); the schema rejects it
+    with the text as written instead of a silent ``inf``."""
+
+    text: str
+
+
+@dataclass
+class Locations:
+    """Where each value of a document was written: path -> (line, text as written)."""
+
+    file: str
+    lines: dict[Path, int] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int:
+        """The line of ``path`` or of its nearest written ancestor (a missing field points at its
+        parent mapping)."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+    def text_of(self, path: Path) -> str | None:
+        return self.texts.get(path)
+
+
+def resolve_plain(text: str) -> Any:
+    """Resolve an unquoted scalar by the YAML 1.2 core schema."""
+    if _NULL.match(text):
+        return None
+    if _BOOL.match(text):
+        return text.lower() == "true"
+    if _INT.match(text):
+        value = int(text)
+        # Python ints are unbounded; a float field would overflow on them later.
+        return value if abs(value) < 2**63 else NonFinite(text) if abs(value) > 1e308 else float(value)
+    if _INT_OCT.match(text):
+        return int(text[2:], 8)
+    if _INT_HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        value = float(text)
+        return value if math.isfinite(value) else NonFinite(text)
+    if _INF.match(text) or _NAN.match(text):
+        return NonFinite(text)
+    return text
+
+
+def parse_document(text: str, file: str) -> tuple[Any, Locations]:
+    """Parse ``text`` (YAML or JSON) into values and their locations; raise SpecError if the text is
+    not a single, plain data document."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    where = Locations(file)
+    try:
+        return _build(yaml.parse(text, Loader=loader), where), where
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        message = exc.problem or exc.context or "not valid YAML"
+        raise SpecError([Problem(file, line, "(syntax)", f"not valid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        raise SpecError([Problem(file, line, "(syntax)", f"not valid YAML: {exc}")]) from None
+
+
+def _refuse(where: Locations, event: Any, field_path: Path, message: str) -> SpecError:
+    return SpecError([Problem(where.file, event.start_mark.line + 1, dotted(field_path) or "(document)",
+                              message)])
+
+
+def _build(events: Any, where: Locations) -> Any:
+    import yaml
+
+    # Each frame: [container, path, pending key (mappings) or None]
+    stack: list[list[Any]] = []
+    documents = 0
+    result: Any = None
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _refuse(where, event, (), "more than one YAML document; one company per file")
+            continue
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _refuse(where, event, _current_path(stack), "YAML aliases (*name) are not allowed")
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            value = stack.pop()[0]
+            if not stack:
+                result = value
+            continue
+        if getattr(event, "anchor", None):
+            raise _refuse(where, event, _current_path(stack), "YAML anchors (&name) are not allowed")
+        tag = getattr(event, "tag", None)
+        explicit_tag = tag not in (None, "!") and not _implicit(event)
+        if explicit_tag:
+            raise _refuse(where, event, _current_path(stack), f"YAML tags are not allowed (got {tag})")
+
+        # A scalar in key position names the next field.
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _refuse(where, event, stack[-1][1], "mapping keys must be plain text")
+            key = event.value
+            if key in stack[-1][0]:
+                raise _refuse(where, event, (*stack[-1][1], key), "duplicate key")
+            stack[-1][2] = key
+            continue
+
+        path = _current_path(stack)
+        if len(path) > MAX_DEPTH:
+            raise _refuse(where, event, path, f"nested deeper than {MAX_DEPTH} levels")
+        where.lines[path] = event.start_mark.line + 1
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.style in (None, "") and tag is None
+            value = resolve_plain(event.value) if plain else event.value
+            where.texts[path] = event.value if plain else repr(event.value)
+            if not stack:
+                result = value
+            else:
+                _attach(stack, value)
+            continue
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        if stack:
+            _attach(stack, container)
+        stack.append([container, path, None])
+    return result
+
+
+def _implicit(event: Any) -> bool:
+    implicit = getattr(event, "implicit", True)
+    return bool(implicit[0] or implicit[1]) if isinstance(implicit, tuple) else bool(implicit)
+
+
+def _current_path(stack: list[list[Any]]) -> Path:
+    if not stack:
+        return ()
+    container, path, key = stack[-1]
+    if isinstance(container, dict):
+        return (*path, key) if key is not None else path
+    return (*path, len(container))
+
+
+def _attach(stack: list[list[Any]], value: Any) -> None:
+    frame = stack[-1]
+    if isinstance(frame[0], dict):
+        frame[0][frame[2]] = value
+        frame[2] = None
+    else:
+        frame[0].append(value)
+
+
+def dotted(path: Path) -> str:
+    """``("compute", "providers", 0, "share")`` -> ``compute.providers.0.share`` (the form used by
+    ``sources`` keys and in every error message)."""
+    return ".".join(str(part) for part in path)

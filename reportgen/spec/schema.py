@@ -1,0 +1,203 @@
+"""The input contract of MODEL.md section 1 (``schema: reportgen/v1``) as pydantic models.
+
+Models are frozen and forbid unknown keys (typos are errors). Cross-field rules raise errors carrying
+the offending field in ``ctx["field"]`` so the loader can point at its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from reportgen.spec.fields import Currency, Flag, IsoDate, Number, Text, Whole
+
+SCENARIO_NAMES = ("base", "adoption_plateau", "compute_stagnation", "bull")
+UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _located(kind: str, message: str, field: str) -> PydanticCustomError:
+    return PydanticCustomError(kind, message, {"field": field})
+
+
+class Company(Strict):
+    name: Text(1, 120) = Field(description="Company name, shown as given (escaped).")
+    as_of: IsoDate = Field(description="Date of the figures; year t of the model is as_of.year + t.")
+    currency: Currency = Field(description="ISO 4217 code of every amount in the file.")
+    unit: Literal["thousand", "million", "billion"] = Field(description="Scale of every amount.")
+
+
+class Valuation(Strict):
+    post_money: Number(0, lo_open=True) = Field(description="Latest post-money valuation (the price).")
+    latest_raise: Number(0) = Field(description="The latest inflow of capital.")
+    raise_from_cloud_investors: Number(0, 1, fraction="shares") = Field(
+        0.0, description="Share of the raise from investors that also sell the company compute.")
+
+
+class Revenue(Strict):
+    run_rate: Number(0, lo_open=True) = Field(description="Annualised revenue today, R0.")
+    growth_y1: Number(-0.9, 10, lo_open=True, fraction="rates") = Field(
+        description="Revenue growth in year 1, g1.")
+    growth_long: Number(-0.5, 1, lo_open=True, fraction="rates") = Field(
+        0.04, description="Long-run growth the path fades to, gL.")
+    fade: Number(0, 1, fraction="rates") = Field(0.7, description="How fast g1 fades to gL.")
+    history: Text(1, 500) | None = Field(
+        None, description="Path (relative to this file) to a CSV/XLSX/Parquet file with columns "
+                          "period,revenue: past revenue, drawn in a chart.")
+
+
+class Costs(Strict):
+    inference_share: Number(0, 2, fraction="shares") = Field(
+        description="Serving compute as a share of revenue today.")
+    training_spend: Number(0) = Field(description="Annual training compute spend today, T0.")
+    training_growth: Number(-0.9, 5, lo_open=True, fraction="rates") = Field(
+        0.3, description="Yearly growth of training compute demanded.")
+    opex_share: Number(0, 2, fraction="shares") = Field(
+        description="Other operating cost as a share of revenue.")
+    tax_rate: Number(0, 0.6, fraction="rates") = Field(
+        0.21, description="Tax rate on positive operating profit only.")
+
+
+class Provider(Strict):
+    name: Text(1, 120) = Field(description="Compute provider name.")
+    share: Number(0, lo_open=True) = Field(
+        description="Share of compute spend (normalised with the other providers to sum 1).")
+    commitment: Number(0) = Field(0.0, description="Committed spend over the contract (with years).")
+    years: Whole(0, 100) = Field(0, description="Contract term in years (with commitment).")
+    investor: Flag = Field(False, description="Whether the provider also invested in the company.")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Provider:
+        given = self.model_fields_set
+        if ("commitment" in given) != ("years" in given):
+            missing = "years" if "commitment" in given else "commitment"
+            raise _located("both_or_neither", "commitment and years go together; give both or neither",
+                           missing)
+        if self.commitment > 0 and self.years == 0:
+            raise _located("range", "must be at least 1 when a commitment is given", "years")
+        return self
+
+
+class PeerProvider(Strict):
+    name: Text(1, 120) = Field(description="Compute provider name.")
+    share: Number(0, lo_open=True) = Field(description="Share of the peer's compute spend.")
+
+
+def _unique_names(providers: tuple) -> tuple:
+    """Refuse a provider listed twice (its shares would silently add up)."""
+    seen: set[str] = set()
+    for index, provider in enumerate(providers):
+        key = provider.name.strip().casefold()
+        if key in seen:
+            raise _located("duplicate", f"provider {provider.name!r} is listed twice", f"{index}.name")
+        seen.add(key)
+    return providers
+
+
+class Peer(Strict):
+    name: Text(1, 120) = Field(description="Peer company name.")
+    post_money: Number(0, lo_open=True) = Field(description="Peer post-money valuation.")
+    run_rate: Number(0, lo_open=True) = Field(description="Peer annualised revenue.")
+    providers: tuple[PeerProvider, ...] = Field(min_length=1, max_length=50,
+                                                description="Peer compute providers and shares.")
+
+    @field_validator("providers")
+    @classmethod
+    def _unique(cls, providers: tuple) -> tuple:
+        return _unique_names(providers)
+
+
+class Compute(Strict):
+    price_decline: Number(-0.5, 0.9, fraction="rates") = Field(
+        0.15, description="Yearly fall in the price of a unit of compute, d.")
+    providers: tuple[Provider, ...] = Field(min_length=1, max_length=50,
+                                            description="Compute providers, at least one.")
+
+    @field_validator("providers")
+    @classmethod
+    def _unique(cls, providers: tuple) -> tuple:
+        return _unique_names(providers)
+
+
+class Dcf(Strict):
+    discount_rate: Number(0, 1, lo_open=True, hi_open=True, fraction="rates") = Field(
+        0.12, description="Discount rate r; must exceed terminal_growth.")
+    terminal_growth: Number(-0.5, 0.2, lo_open=True, hi_open=True, fraction="rates") = Field(
+        0.03, description="Terminal growth gT.")
+    horizon: Whole(3, 30) = Field(10, description="Years projected, H.")
+
+    @model_validator(mode="after")
+    def _rate_above_growth(self) -> Dcf:
+        if self.discount_rate <= self.terminal_growth:
+            raise _located("range", f"must exceed dcf.terminal_growth ({self.terminal_growth:g}); "
+                                    "otherwise the terminal value is infinite", "discount_rate")
+        return self
+
+
+class ScenarioOverride(Strict):
+    growth_factor: Number(0, 10) | None = Field(None, description="Multiplier f on the growth path.")
+    fade: Number(0, 1, fraction="rates") | None = Field(None, description="Replaces revenue.fade.")
+    price_decline: Number(-0.5, 0.9, fraction="rates") | None = Field(
+        None, description="Replaces compute.price_decline.")
+    price_decline_delta: Number(-1, 1, fraction="rates") | None = Field(
+        None, description="Added to the price decline.")
+    training_growth: Number(-0.9, 5, lo_open=True, fraction="rates") | None = Field(
+        None, description="Replaces costs.training_growth.")
+
+
+class Scenarios(Strict):
+    base: ScenarioOverride | None = Field(None, description="Overrides of the base scenario.")
+    adoption_plateau: ScenarioOverride | None = Field(None, description="Overrides of adoption_plateau.")
+    compute_stagnation: ScenarioOverride | None = Field(None, description="Overrides of compute_stagnation.")
+    bull: ScenarioOverride | None = Field(None, description="Overrides of bull.")
+
+
+class MonteCarlo(Strict):
+    paths: Whole(100, 2_000_000) = Field(10_000, description="Number of simulated paths.")
+    seed: Whole(0, 2**63 - 1) = Field(7, description="Seed of numpy.random.default_rng.")
+    growth_sd: Number(0, 2) = Field(0.25, description="Relative standard deviation of g1.")
+    price_spread: Number(0, 1) = Field(0.10, description="Half-width of the uniform spread of d.")
+    training_sd: Number(0, 2) = Field(0.10, description="Standard deviation of training growth.")
+
+
+class SpecInput(Strict):
+    """One company, as written in its YAML file."""
+
+    schema_: Literal["reportgen/v1"] = Field(alias="schema", description="Contract version.")
+    company: Company = Field(description="Identity of the company.")
+    valuation: Valuation = Field(description="The price: latest round.")
+    cash_on_hand: Number(0) = Field(description="Cash today, after the raise.")
+    revenue: Revenue = Field(description="Revenue today and its growth path.")
+    costs: Costs = Field(description="Cost structure.")
+    compute: Compute = Field(description="Compute prices and providers.")
+    peers: tuple[Peer, ...] = Field((), max_length=20, description="Peers to compare against.")
+    dcf: Dcf = Field(default_factory=Dcf, description="Discounted cash flow settings.")
+    scenarios: Scenarios = Field(default_factory=Scenarios, description="Scenario overrides.")
+    monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo, description="Monte Carlo settings.")
+    sources: dict[Text(1, 200), Text(1, 1000)] = Field(
+        default_factory=dict, max_length=500,
+        description="Map of field path (e.g. valuation.post_money) to where the figure came from.")
+    notes: Text(1, 20_000, multiline=True) | None = Field(None, description="Analyst notes, plain text.")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @model_validator(mode="after")
+    def _scenarios_stay_in_range(self) -> SpecInput:
+        from reportgen.model.scenarios import resolve_scenarios
+
+        for name, params in resolve_scenarios(self).items():
+            if not -0.5 <= params.price_decline < 1:
+                raise _located("range", "the resulting compute price decline must be at least -0.5 "
+                                        f"and below 1 (got {params.price_decline:g})",
+                               f"scenarios.{name}.price_decline_delta")
+        return self
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.company.as_of
