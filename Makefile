@@ -29,7 +29,7 @@ brief: $(VENV)/.stamp-runtime
 	$(BIN)/reportgen build inputs/anthropic-2026.yaml
 
 test: $(VENV)/.stamp-test
-	$(BIN)/python -m pytest -n 2 -p xdist || { code=$$?; [ $$code -eq 5 ] && echo "pytest collected no tests" >&2; exit $$code; }
+	$(BIN)/python -m pytest -n 2 || { code=$$?; [ $$code -eq 5 ] && echo "pytest collected no tests" >&2; exit $$code; }
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check reportgen tests bench
