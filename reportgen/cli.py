@@ -112,6 +112,72 @@ def new(
     typer.echo(target)
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+
+
+Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
+OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
+Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
+Strict = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
+                                      "prose, missing glyphs or assets, undefined variables, stale data.")]
+Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
+                                                "built-in ones, block by block (see README).")]
+PdfVariant = Annotated[str | None, typer.Option("--pdf-variant", help="e.g. pdf/a-3b or pdf/ua-1.")]
+MaxAge = Annotated[int | None, typer.Option("--max-age", help="Warn (fail under --strict) when as_of is older "
+                                            "than this many days.")]
+
+
+@app.command()
+def build(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+    strict: Strict = False,
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    max_age: MaxAge = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a dask.distributed scheduler "
+                                                  "(tcp://HOST:PORT).")] = None,
+    dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster (spawned workers).")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+) -> None:
+    """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
+
+    Incremental: only briefs whose input, data files, templates or options changed are rebuilt.
+    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors."""
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.orchestrate import build as run_build
+    from reportgen.report import Reporter, print_summary
+
+    if scheduler and dask:
+        raise _usage("--scheduler and --dask are alternatives")
+    try:
+        options = BuildOptions(out_dir=out, formats=_formats(format), force=force, jobs=jobs, strict=strict,
+                               templates_dir=templates, pdf_variant=pdf_variant, max_age_days=max_age,
+                               scheduler=scheduler or ("local" if dask else None), wait_for_lock=wait)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    reporter = Reporter(quiet=quiet or json_summary)
+    try:
+        report = run_build(paths, options, on_event=reporter)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    finally:
+        reporter.close()
+    if json_summary:
+        import json
+
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    elif not quiet or report.failed:
+        print_summary(report)
+    raise typer.Exit(report.exit_code)
+
+
 def main() -> None:
     """Console entry point: library errors become one clean message and an exit code."""
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,12 @@ class Figure:
 def normalised_shares(shares: list[float]) -> np.ndarray:
     """Shares of compute spend scaled to sum 1 (the contract allows any positive weights)."""
     array = np.asarray(shares, dtype=float)
-    return array / array.sum()
+    with np.errstate(over="ignore"):
+        total = array.sum()
+    if not np.isfinite(total):  # shares near the largest float: scale them down before adding
+        array = array / array.max()
+        total = array.sum()
+    return array / total
 
 
 def hhi(shares: list[float]) -> float:
@@ -29,14 +35,24 @@ def hhi(shares: list[float]) -> float:
     return float(np.sum(normal * normal))
 
 
+OVERFLOW = "undefined: the figure overflows the range of numbers"
+
+
+def _finite(figure: Figure) -> Figure:
+    if figure.value is not None and not math.isfinite(figure.value):
+        return Figure(None, OVERFLOW)
+    return figure
+
+
 def _ratio(numerator: float, denominator: float, reason: str) -> Figure:
     if denominator <= 0:
         return Figure(None, reason)
     return Figure(numerator / denominator)
 
 
-def headline_metrics(spec: SpecInput, compute_year1_base: float) -> dict[str, Figure]:
-    """The company's headline metrics; ``compute_year1_base`` is C_1 of the base scenario."""
+def headline_metrics(spec: SpecInput, compute_year1_base: float | None) -> dict[str, Figure]:
+    """The company's headline metrics; ``compute_year1_base`` is C_1 of the base scenario (None if
+    it overflows). A figure that overflows the range of numbers is None with the reason."""
     run_rate = spec.revenue.run_rate
     raise_ = spec.valuation.latest_raise
     providers = spec.compute.providers
@@ -48,10 +64,12 @@ def headline_metrics(spec: SpecInput, compute_year1_base: float) -> dict[str, Fi
     circular_base = raise_ * spec.valuation.raise_from_cloud_investors
 
     if raise_ > 0:
-        recycled = Figure(min(1.0, compute_year1_base * investor_share / raise_))
+        recycled_ratio = (math.nan if compute_year1_base is None
+                          else compute_year1_base * investor_share / raise_)
+        recycled = Figure(None, OVERFLOW) if math.isnan(recycled_ratio) else Figure(min(1.0, recycled_ratio))
     else:
         recycled = Figure(None, "undefined: valuation.latest_raise is 0, so nothing was raised to recycle")
-    return {
+    figures = {
         "valuation_multiple": Figure(spec.valuation.post_money / run_rate),
         "raise_to_revenue": Figure(raise_ / run_rate),
         "compute_spend": Figure(compute_spend),
@@ -68,15 +86,17 @@ def headline_metrics(spec: SpecInput, compute_year1_base: float) -> dict[str, Fi
         "provider_count": Figure(float(len(providers))),
         "contribution_margin": Figure(1.0 - spec.costs.inference_share),
     }
+    return {name: _finite(figure) for name, figure in figures.items()}
 
 
 def peer_figures(spec: SpecInput) -> list[dict]:
     peers = []
     for peer in spec.peers:
         shares = normalised_shares([p.share for p in peer.providers])
+        multiple = peer.post_money / peer.run_rate
         peers.append({
             "name": peer.name,
-            "valuation_multiple": peer.post_money / peer.run_rate,
+            "valuation_multiple": multiple if math.isfinite(multiple) else None,
             "hhi": hhi([p.share for p in peer.providers]),
             "provider_count": len(peer.providers),
             "providers": [{"name": p.name, "share": float(s)}

@@ -50,7 +50,18 @@ def simulate(spec: SpecInput, fixed: Fixed, base: ScenarioParams, chunk: int = C
 def _quantiles(values: np.ndarray) -> list[float | None]:
     if not np.all(np.isfinite(values)):
         return [None, None, None]
-    return [float(q) for q in np.percentile(values, [5, 50, 95])]
+    with np.errstate(over="ignore", invalid="ignore"):  # interpolating near the largest float
+        quantiles = np.percentile(values, [5, 50, 95])
+    if not np.all(np.isfinite(quantiles)):
+        return [None, None, None]
+    return [float(q) for q in quantiles]
+
+
+def _ratio(value: float | None, price: float) -> float | None:
+    if value is None:
+        return None
+    ratio = value / price
+    return ratio if np.isfinite(ratio) else None
 
 
 def summarise(spec: SpecInput, equity, revenue_final, min_cash, squeezed) -> dict:
@@ -66,9 +77,9 @@ def summarise(spec: SpecInput, equity, revenue_final, min_cash, squeezed) -> dic
         "equity_p95": e95,
         "prob_value_ge_price": float(np.mean(equity >= post_money)),
         "prob_squeeze": float(np.mean(squeezed)),
-        "value_to_price_p5": None if e5 is None else e5 / post_money,
-        "value_to_price_p50": None if e50 is None else e50 / post_money,
-        "value_to_price_p95": None if e95 is None else e95 / post_money,
+        "value_to_price_p5": _ratio(e5, post_money),
+        "value_to_price_p50": _ratio(e50, post_money),
+        "value_to_price_p95": _ratio(e95, post_money),
         "revenue_final_p5": r5,
         "revenue_final_p50": r50,
         "revenue_final_p95": r95,
@@ -85,9 +96,15 @@ def histogram(equity: np.ndarray) -> dict:
     finite = equity[np.isfinite(equity)]
     if finite.size == 0:
         return {"edges": [], "counts": []}
-    lo, hi = np.percentile(finite, [0.5, 99.5])
+    with np.errstate(over="ignore", invalid="ignore"):
+        lo, hi = np.percentile(finite, [0.5, 99.5])
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return {"edges": [], "counts": []}
     if not hi > lo:
         lo, hi = lo - 1.0, hi + 1.0
-    edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
+    if np.isfinite(float(hi) - float(lo)):
+        edges = np.linspace(lo, hi, HISTOGRAM_BINS + 1)
+    else:  # the span itself overflows: space the halves
+        edges = np.linspace(lo / 2, hi / 2, HISTOGRAM_BINS + 1) * 2
     counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
     return {"edges": edges.tolist(), "counts": counts.astype(int).tolist()}

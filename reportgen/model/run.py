@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen.model import provenance as prov
 from reportgen.model.judgments import judge
-from reportgen.model.metrics import headline_metrics, peer_figures
+from reportgen.model.metrics import headline_metrics, normalised_shares, peer_figures
 from reportgen.model.montecarlo import simulate
 from reportgen.model.project import Fixed
 from reportgen.model.result import Model
@@ -69,7 +69,9 @@ def run_model(spec: Spec | SpecInput) -> Model:
             },
         }
         for series in ("revenue", "compute_cost", "fcf", "cash"):
-            provenance[f"scenarios.{name}.{series}"] = prov.entry(series, data, scenario=name)
+            gaps = None if None not in getattr(result, series) else (
+                "null in the years where the projection overflows the range of numbers")
+            provenance[f"scenarios.{name}.{series}"] = prov.entry(series, data, gaps, scenario=name)
         reasons = {"equity_value": result.equity_value.reason, "tv_share": result.tv_share.reason,
                    "value_to_price": result.value_to_price.reason,
                    "squeeze_year": None if result.squeeze_year else "null: cash never falls below zero",
@@ -130,9 +132,9 @@ def _identity(spec: Any, data: SpecInput) -> dict[str, Any]:
 
 
 def _providers(data: SpecInput) -> list[dict[str, Any]]:
-    total = sum(p.share for p in data.compute.providers)
-    return [{"name": p.name, "share": p.share / total, "commitment": p.commitment, "years": p.years,
-             "investor": p.investor} for p in data.compute.providers]
+    shares = normalised_shares([p.share for p in data.compute.providers])
+    return [{"name": p.name, "share": float(s), "commitment": p.commitment, "years": p.years,
+             "investor": p.investor} for p, s in zip(data.compute.providers, shares, strict=True)]
 
 
 def _history(spec: Any) -> list[dict[str, Any]] | None:

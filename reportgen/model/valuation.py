@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,14 +22,19 @@ def finite(value: float, reason: str) -> Figure:
     return Figure(value) if np.isfinite(value) else Figure(None, reason)
 
 
+def series(values: np.ndarray) -> list[float | None]:
+    """A path as a list; a year that overflows the range of numbers is None."""
+    return [v if math.isfinite(v) else None for v in values.tolist()]
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
     params: ScenarioParams
     years: list[int]
-    revenue: list[float]
-    compute_cost: list[float]
-    fcf: list[float]
-    cash: list[float]
+    revenue: list[float | None]
+    compute_cost: list[float | None]
+    fcf: list[float | None]
+    cash: list[float | None]
     squeeze_year: int | None
     fcf_positive_year: int | None
     equity_value: Figure
@@ -63,17 +69,17 @@ def run_scenarios(spec: SpecInput, fixed: Fixed, scenarios: dict[str, ScenarioPa
         elif enterprise <= 0:
             tv_share = Figure(None, "undefined: enterprise value is not positive")
         else:
-            tv_share = Figure(float(paths.pv_terminal[i]) / enterprise)
-        value_to_price = (Figure(equity.value / spec.valuation.post_money) if equity.value is not None
-                          else Figure(None, overflow))
+            tv_share = finite(float(paths.pv_terminal[i]) / enterprise, overflow)
+        value_to_price = (finite(equity.value / spec.valuation.post_money, overflow)
+                          if equity.value is not None else Figure(None, overflow))
         squeeze_t, positive_t = int(paths.squeeze_t[i]), int(paths.fcf_positive_t[i])
         results[name] = ScenarioResult(
             params=params[i],
             years=years,
-            revenue=paths.revenue_path[i].tolist(),
-            compute_cost=paths.compute_path[i].tolist(),
-            fcf=paths.fcf_path[i].tolist(),
-            cash=paths.cash_path[i].tolist(),
+            revenue=series(paths.revenue_path[i]),
+            compute_cost=series(paths.compute_path[i]),
+            fcf=series(paths.fcf_path[i]),
+            cash=series(paths.cash_path[i]),
             squeeze_year=first_year + squeeze_t if squeeze_t else None,
             fcf_positive_year=first_year + positive_t if positive_t else None,
             equity_value=equity,
@@ -141,7 +147,8 @@ def sensitivity(spec: SpecInput, fixed: Fixed, base: ScenarioParams) -> dict:
     tg_grid, f_grid = np.meshgrid(training, factors, indexing="ij")
     paths = project(fixed, spec.revenue.growth_y1, f_grid.ravel(), base.fade, base.price_decline,
                     tg_grid.ravel())
-    ratio = (paths.equity / spec.valuation.post_money).reshape(9, 9)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ratio = (paths.equity / spec.valuation.post_money).reshape(9, 9)
     grid = [[float(v) if np.isfinite(v) else None for v in row] for row in ratio]
     return {
         "training_growth": training.tolist(),

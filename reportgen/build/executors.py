@@ -1,0 +1,118 @@
+"""Where jobs run: in this process, in a pool of spawned worker processes, or on a Dask cluster.
+
+Workers are spawned, never forked: vl-convert deadlocks in a forked child once the parent has used
+it. Each worker warms up once (imports, chart engine, fonts) and then builds brief after brief.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from reportgen.build.job import Job, Result, run_job
+
+
+def warm_worker() -> None:
+    """Pay the fixed costs once per worker: imports, the chart engine, WeasyPrint's modules."""
+    import threading
+
+    from reportgen.charts.render import warm_up
+
+    engine = threading.Thread(target=warm_up, daemon=True)
+    engine.start()  # the JavaScript engine starts while the main thread imports WeasyPrint
+    import altair  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    import reportgen.render.html  # noqa: F401
+    import reportgen.spec.load  # noqa: F401
+
+    engine.join()
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_in_process(jobs: list[Job]) -> Iterator[Result]:
+    for job in jobs:
+        yield run_job(job)
+
+
+def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:
+    """Results as they complete. When a worker dies (killed, out of memory), the pool breaks; the
+    briefs it had not finished are then retried one at a time in fresh single-worker pools, so only
+    the brief that kills its worker fails."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken: list[Job] = []
+    for job, outcome in _pool(jobs, workers):
+        if isinstance(outcome, BrokenProcessPool):
+            broken.append(job)
+        else:
+            yield outcome
+    for job in broken:
+        for _, outcome in _pool([job], 1):
+            yield (_crashed(job, RuntimeError("its worker process died (killed or out of memory)"))
+                   if isinstance(outcome, BrokenProcessPool) else outcome)
+
+
+def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseException]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=warm_worker) as pool:
+        futures = {pool.submit(run_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                yield job, future.result()
+            except BrokenProcessPool as exc:
+                yield job, exc
+            except Exception as exc:
+                yield job, _crashed(job, exc)
+
+
+def _crashed(job: Job, exc: BaseException) -> Result:
+    return Result(job.bundle.display, job.bundle.name, job.key, "failed",
+                  errors=[f"{job.bundle.display}: {exc}"])
+
+
+def run_on_dask(jobs: list[Job], scheduler: str, workers: int) -> Iterator[Result]:
+    """The same jobs on dask.distributed: ``scheduler`` is an address (tcp://host:port) or "local"
+    for a LocalCluster of spawned worker processes on this machine."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        from reportgen.errors import UsageError
+
+        raise UsageError("--scheduler needs dask.distributed: pip install 'reportgen[dask]'") from exc
+    import dask
+
+    cluster = None
+    with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+        try:
+            client.run(warm_worker)
+            futures = {client.submit(run_job, job, pure=False, key=f"reportgen-{i}-{job.key[:12]}"): job
+                       for i, job in enumerate(jobs)}
+            for future in as_completed(list(futures)):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:
+                    yield _crashed(job, exc)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,47 @@
+"""``BuildOptions``: every setting of a build in one typed object, passed down (never loose dicts)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+from reportgen.errors import UsageError
+
+FORMATS = ("pdf", "html", "json")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_dir: str = "outputs"
+    formats: tuple[str, ...] = FORMATS
+    force: bool = False
+    strict: bool = False
+    jobs: int | None = None  # None: the number of CPUs
+    templates_dir: str | None = None
+    pdf_variant: str | None = None
+    max_age_days: int | None = None
+    scheduler: str | None = None  # "tcp://host:port" for a dask.distributed cluster, "local" for a LocalCluster
+    wait_for_lock: float = 0.0
+    chart_cache: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown or not self.formats:
+            raise UsageError(f"--format takes any of {', '.join(FORMATS)} (got {','.join(self.formats) or 'nothing'})")
+        if self.jobs is not None and self.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        if self.pdf_variant is not None:
+            from reportgen.render.pdf import PDF_VARIANTS
+
+            if self.pdf_variant not in PDF_VARIANTS:
+                raise UsageError(f"--pdf-variant takes one of {', '.join(PDF_VARIANTS)}")
+        if self.max_age_days is not None and self.max_age_days < 0:
+            raise UsageError("--max-age must be at least 0 days")
+
+    def output_digest(self) -> str:
+        """What, besides inputs and templates, changes the files of a brief."""
+        relevant = {k: v for k, v in asdict(self).items()
+                    if k in ("formats", "strict", "pdf_variant", "max_age_days")}
+        relevant["formats"] = sorted(self.formats)
+        return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()

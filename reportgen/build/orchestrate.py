@@ -1,0 +1,233 @@
+"""``build``: plan, run and write many briefs. The only place (with the CLI) that has side effects.
+
+Order of events: lock the output folder -> plan from content hashes -> read what is out of date ->
+run (in process, spawned pool or Dask) -> write each brief's files atomically as it completes, then
+its manifest entry -> rewrite the index page. One bad input never stops the others; an interrupted
+build leaves every file whole and the next build finishes the rest (the manifest only records briefs
+whose files were all written).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen.build.job import Job, Result, failed_to_read
+from reportgen.build.options import BuildOptions
+from reportgen.build.plan import Manifest, PlannedBrief, brief_key, plan, state_dir, templates_digest
+from reportgen.errors import BuildLockedError, SpecError, UsageError
+
+Event = Callable[[str, Any], None]
+
+
+@dataclass
+class BuildReport:
+    results: list[Result] = field(default_factory=list)
+    skipped: list[PlannedBrief] = field(default_factory=list)
+    seconds: float = 0.0
+    out_dir: str = "outputs"
+    index: str | None = None
+
+    @property
+    def built(self) -> list[Result]:
+        return [r for r in self.results if r.status == "built"]
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out_dir": self.out_dir,
+            "seconds": round(self.seconds, 3),
+            "built": [{"input": r.input, "output": os.path.join(self.out_dir, r.name), "seconds": round(r.seconds, 3),
+                       "warnings": r.warnings} for r in self.built],
+            "skipped": [{"input": p.input, "output": os.path.join(self.out_dir, p.name), "reason": p.reason}
+                        for p in self.skipped],
+            "failed": [{"input": r.input, "errors": r.errors} for r in self.failed],
+            "index": self.index,
+            "exit_code": self.exit_code,
+        }
+
+
+def build(paths: list[str], options: BuildOptions | None = None, on_event: Event | None = None) -> BuildReport:
+    """Build the briefs of every input under ``paths`` that is out of date (all with ``force``)."""
+    from reportgen.spec.discover import discover_inputs
+
+    options = options or BuildOptions()
+    emit = on_event or (lambda kind, payload: None)
+    started = time.perf_counter()
+    inputs = discover_inputs(paths, exclude=[options.out_dir])
+    if not inputs:
+        raise UsageError("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
+    os.makedirs(state_dir(options.out_dir), exist_ok=True)
+    with _locked(options):
+        report = _build_locked(inputs, options, emit)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _locked:
+    def __init__(self, options: BuildOptions):
+        from filelock import FileLock
+
+        self.lock = FileLock(os.path.join(state_dir(options.out_dir), "build.lock"), timeout=options.wait_for_lock)
+        self.out_dir = options.out_dir
+
+    def __enter__(self) -> None:
+        from filelock import Timeout
+
+        try:
+            self.lock.acquire()
+        except Timeout:
+            raise BuildLockedError(f"{self.out_dir}: another build is running (its lock is "
+                                   f"{self.lock.lock_file}); nothing was built") from None
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
+def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> BuildReport:
+    manifest = Manifest.load(options.out_dir)
+    templates = templates_digest(options.templates_dir)
+    planned = plan(inputs, options, manifest, templates)
+    report = BuildReport(out_dir=options.out_dir)
+    report.skipped = [p for p in planned if not p.out_of_date]
+    todo = [p for p in planned if p.out_of_date]
+    emit("plan", {"total": len(planned), "todo": len(todo), "skipped": len(report.skipped)})
+
+    clashes = {name for name, n in Counter(p.name for p in planned).items() if n > 1}
+    jobs: list[Job] = []
+    for item in todo:
+        if item.name in clashes:
+            others = [p.input for p in planned if p.name == item.name and p.input != item.input]
+            result = Result(item.input, item.name, item.key, "failed", errors=[
+                f"{item.input}: writes to {os.path.join(options.out_dir, item.name)} like {', '.join(others)}; "
+                "rename one of them"])
+            report.results.append(result)
+            emit("done", result)
+            continue
+        job = _job(item, options, templates)
+        if isinstance(job, Result):
+            report.results.append(job)
+            emit("done", job)
+        else:
+            jobs.append(job)
+
+    for result in _run(jobs, options):
+        if result.status == "built":
+            try:
+                _write(result, options, manifest, templates)
+            except OSError as exc:
+                result.status = "failed"
+                result.errors = [f"{result.input}: could not write {os.path.join(options.out_dir, result.name)}: "
+                                 f"{exc.strerror or exc}; the previous brief is unchanged"]
+        report.results.append(result)
+        emit("done", result)
+
+    if report.built or not os.path.isfile(os.path.join(options.out_dir, "index.html")):
+        try:
+            report.index = _write_index(options, manifest)
+        except OSError as exc:
+            report.results.append(Result("(index)", "index", "", "failed",
+                                         errors=[f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"]))
+    return report
+
+
+def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
+    from reportgen.render.brief import RenderOptions
+    from reportgen.render.environment import read_template_dir
+    from reportgen.spec.source import read_input
+
+    try:
+        bundle = read_input(item.input)
+    except SpecError as exc:
+        return failed_to_read(item.input, item.name, exc)
+    user_templates = _TEMPLATE_SETS.get(options.templates_dir) if options.templates_dir else None
+    if options.templates_dir and user_templates is None:
+        user_templates = _TEMPLATE_SETS[options.templates_dir] = read_template_dir(options.templates_dir)
+    render_options = RenderOptions(
+        formats=options.formats,
+        strict=options.strict,
+        templates=user_templates,
+        templates_digest=templates,
+        pdf_variant=options.pdf_variant,
+        max_age_days=options.max_age_days,
+        chart_cache_dir=(os.path.join(state_dir(options.out_dir), "charts")
+                         if options.chart_cache and options.scheduler is None else None),
+    )
+    previous = None
+    try:
+        with open(os.path.join(options.out_dir, item.name, "model.json"), "rb") as handle:
+            previous = handle.read(8 << 20)
+    except OSError:
+        pass
+    return Job(bundle, render_options, item.key, previous)
+
+
+_TEMPLATE_SETS: dict[str, Any] = {}
+
+
+def _run(jobs: list[Job], options: BuildOptions) -> Iterator[Result]:
+    from reportgen.build.executors import default_jobs, run_in_pool, run_in_process, run_on_dask
+
+    if not jobs:
+        return iter(())
+    workers = options.jobs or default_jobs()
+    if options.scheduler:
+        return run_on_dask(jobs, options.scheduler, workers)
+    if workers == 1 or len(jobs) == 1:
+        return run_in_process(jobs)  # no spawn: one brief from the terminal starts at once
+    return run_in_pool(jobs, workers)
+
+
+def _write(result: Result, options: BuildOptions, manifest: Manifest, templates: str) -> None:
+    """Write a brief's files (model.json last: it is what the next build compares with), drop charts
+    that are no longer drawn, then record the brief in the manifest."""
+    from reportgen.build.atomic import write_atomic
+
+    folder = os.path.join(options.out_dir, result.name)
+    order = sorted(result.files, key=lambda name: (name == "model.json", name))
+    for name in order:
+        write_atomic(os.path.join(folder, name), result.files[name])
+    charts = os.path.join(folder, "charts")
+    if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
+        for name in os.listdir(charts):
+            if f"charts/{name}" not in result.files and name.endswith(".svg"):
+                os.unlink(os.path.join(charts, name))
+    manifest.entries[result.name] = {
+        "input": result.input,
+        "key": brief_key(result.input, result.data_files, templates, options),
+        "data_files": result.data_files,
+        "summary": result.summary,
+        "formats": sorted(options.formats),
+    }
+    manifest.save()
+    result.files = {}  # written: free the memory of a large batch
+
+
+def _write_index(options: BuildOptions, manifest: Manifest) -> str:
+    from reportgen.build.atomic import write_atomic
+    from reportgen.render.index import render_index
+
+    rows = []
+    for name, entry in sorted(manifest.entries.items(), key=lambda item: (item[1].get("summary") or {}).get(
+            "name", item[0]).casefold()):
+        folder = os.path.join(options.out_dir, name)
+        if not os.path.isdir(folder) or not entry.get("summary"):
+            continue
+        rows.append({"folder": name, **entry["summary"],
+                     "has_pdf": os.path.isfile(os.path.join(folder, "brief.pdf")),
+                     "has_html": os.path.isfile(os.path.join(folder, "brief.html")),
+                     "has_json": os.path.isfile(os.path.join(folder, "model.json"))})
+    path = os.path.join(options.out_dir, "index.html")
+    write_atomic(path, render_index(rows).encode("utf-8"))
+    return path

@@ -1,0 +1,126 @@
+"""Planning: which briefs are out of date. Content hashes of the input, the data files it named last
+time, the templates, the options and reportgen's version, against the manifest under the output
+folder. Standard library only: a build with nothing to do never imports the rendering stack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen import __version__
+from reportgen.build.options import BuildOptions
+from reportgen.paths import builtin_templates
+
+STATE_DIR = ".reportgen"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def state_dir(out_dir: str) -> str:
+    return os.path.join(out_dir, STATE_DIR)
+
+
+def folder_digest(root: str) -> str:
+    """Hash of every file under ``root`` (names and contents), in a stable order."""
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.startswith(".") or name.endswith((".pyc", "~")):
+                continue
+            path = os.path.join(folder, name)
+            digest.update(os.path.relpath(path, root).encode() + b"\0")
+            with open(path, "rb") as handle:
+                digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()
+
+
+def templates_digest(templates_dir: str | None) -> str:
+    digest = hashlib.sha256(folder_digest(builtin_templates()).encode())
+    if templates_dir:
+        digest.update(b"user\0" + folder_digest(os.path.realpath(templates_dir)).encode())
+    return digest.hexdigest()
+
+
+def file_sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+@dataclass
+class Manifest:
+    path: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: str) -> Manifest:
+        path = os.path.join(state_dir(out_dir), MANIFEST)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if data.get("version") == MANIFEST_VERSION and isinstance(data.get("entries"), dict):
+                return cls(path, data["entries"])
+        except (OSError, ValueError):
+            pass  # no manifest, or a damaged one: everything is out of date
+        return cls(path, {})
+
+    def to_bytes(self) -> bytes:
+        document = {"version": MANIFEST_VERSION, "entries": dict(sorted(self.entries.items()))}
+        return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    def save(self) -> None:
+        from reportgen.build.atomic import write_atomic
+
+        write_atomic(self.path, self.to_bytes())
+
+
+@dataclass(frozen=True)
+class PlannedBrief:
+    input: str
+    name: str
+    key: str
+    out_of_date: bool
+    reason: str
+
+
+def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, templates, options.output_digest(), file_sha256(input_path) or "missing"):
+        digest.update(part.encode() + b"\0")
+    for path in data_files:
+        digest.update(path.encode() + b"\0" + (file_sha256(path) or "missing").encode() + b"\0")
+    return digest.hexdigest()
+
+
+def output_name(input_path: str) -> str:
+    return os.path.splitext(os.path.basename(input_path))[0]
+
+
+def expected_files(options: BuildOptions) -> list[str]:
+    names = {"pdf": "brief.pdf", "html": "brief.html", "json": "model.json"}
+    return [names[f] for f in options.formats]
+
+
+def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates: str) -> list[PlannedBrief]:
+    planned = []
+    for path in inputs:
+        name = output_name(path)
+        entry = manifest.entries.get(name) or {}
+        key = brief_key(path, list(entry.get("data_files", [])), templates, options)
+        folder = os.path.join(options.out_dir, name)
+        if options.force:
+            planned.append(PlannedBrief(path, name, key, True, "forced"))
+        elif entry.get("key") != key:
+            planned.append(PlannedBrief(path, name, key, True, "changed" if entry else "new"))
+        elif not all(os.path.isfile(os.path.join(folder, f)) for f in expected_files(options)):
+            planned.append(PlannedBrief(path, name, key, True, "output missing"))
+        else:
+            planned.append(PlannedBrief(path, name, key, False, "up to date"))
+    return planned

@@ -1,0 +1,1 @@
+"""Charts: altair specs built from a Model, rendered to SVG in-process by vl-convert."""

@@ -1,0 +1,210 @@
+"""Altair chart specs from a Model. Data is inline (never a URL), pre-aggregated (the Monte Carlo
+arrives as 40 bins, not paths), and each chart comes with the facts its alt text is written from.
+
+Titles, captions and alt text are prose and live in the templates; the charts carry only axes,
+legends and marks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportgen.charts import theme
+from reportgen.model.result import Model
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    name: str
+    spec: dict[str, Any]  # Vega-Lite, ready for vl-convert
+    facts: dict[str, Any]  # what the alt text says, as numbers for the template's filters
+
+
+def _amount_title(model: Model) -> str:
+    return f"{model.company['currency']} {model.company['unit']}"
+
+
+def _finish(chart: Any, width: int = theme.WIDTH, height: int = theme.HEIGHT) -> dict[str, Any]:
+    spec = chart.properties(width=width, height=height).to_dict(validate=False)
+    spec["config"] = theme.config()
+    spec.pop("$schema", None)
+    return spec
+
+
+def revenue_and_compute(model: Model) -> ChartSpec:
+    import altair as alt
+
+    rows = []
+    for name, scenario in model.scenarios.items():
+        label = theme.SCENARIO_LABELS[name]
+        for year, revenue, compute in zip(scenario["years"], scenario["revenue"], scenario["compute_cost"],
+                                          strict=True):
+            rows.append({"year": year, "scenario": label, "series": "Revenue", "value": revenue})
+            rows.append({"year": year, "scenario": label, "series": "Compute cost", "value": compute})
+    labels = [theme.SCENARIO_LABELS[n] for n in model.scenarios]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.8).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
+        color=alt.Color("scenario:N", title=None, sort=labels,
+                        scale=alt.Scale(domain=labels, range=[theme.SCENARIO_COLOURS[n] for n in model.scenarios])),
+        strokeDash=alt.StrokeDash("series:N", title=None, sort=["Revenue", "Compute cost"],
+                                  scale=alt.Scale(domain=["Revenue", "Compute cost"], range=[[1, 0], [5, 3]])),
+        detail="series:N",
+    )
+    facts = {
+        "first_year": model.scenarios["base"]["years"][0],
+        "last_year": model.scenarios["base"]["years"][-1],
+        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "revenue_final": s["revenue"][-1],
+                       "compute_final": s["compute_cost"][-1]} for n, s in model.scenarios.items()],
+    }
+    return ChartSpec("revenue_compute", _finish(chart), facts)
+
+
+def cash_paths(model: Model) -> ChartSpec:
+    import altair as alt
+
+    rows = []
+    labels = [theme.SCENARIO_LABELS[n] for n in model.scenarios]
+    for name, scenario in model.scenarios.items():
+        for year, cash in zip(scenario["years"], scenario["cash"], strict=True):
+            rows.append({"year": year, "scenario": theme.SCENARIO_LABELS[name], "cash": cash})
+    lines = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.8).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cash:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
+        color=alt.Color("scenario:N", title=None, sort=labels,
+                        scale=alt.Scale(domain=labels, range=[theme.SCENARIO_COLOURS[n] for n in model.scenarios])),
+    )
+    zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color=theme.MUTED, strokeWidth=1).encode(
+        y="zero:Q")
+    layers = [zero, lines]
+    squeeze = model.earliest_squeeze
+    if squeeze is not None:
+        year, scenario = squeeze
+        marker = [{"year": year, "label": f"squeeze {year}"}]
+        layers.append(alt.Chart(alt.Data(values=marker)).mark_rule(
+            color=theme.ACCENT, strokeDash=[4, 3], strokeWidth=1.4).encode(x="year:O"))
+        layers.append(alt.Chart(alt.Data(values=marker)).mark_text(
+            color=theme.ACCENT, align="left", dx=4, dy=-4, baseline="top", fontSize=10,
+            font=theme.FONT).encode(x="year:O", y=alt.value(0), text="label:N"))
+    facts = {
+        "first_year": model.scenarios["base"]["years"][0],
+        "last_year": model.scenarios["base"]["years"][-1],
+        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "cash_final": s["cash"][-1],
+                       "cash_min": min(s["cash"]), "squeeze_year": s["squeeze_year"]}
+                      for n, s in model.scenarios.items()],
+        "earliest_squeeze": None if squeeze is None else {
+            "year": squeeze[0], "label": theme.SCENARIO_LABELS[squeeze[1]]},
+    }
+    return ChartSpec("cash", _finish(alt.layer(*layers)), facts)
+
+
+def provider_mix(model: Model) -> ChartSpec:
+    import altair as alt
+
+    companies = [(model.company["name"], model.compute_providers)]
+    companies += [(peer["name"], peer["providers"]) for peer in model.peers]
+    rows, providers = [], []
+    for company, mix in companies:
+        for order, item in enumerate(sorted(mix, key=lambda p: -p["share"])):
+            rows.append({"company": company, "provider": item["name"], "share": item["share"], "order": order})
+            if item["name"] not in providers:
+                providers.append(item["name"])
+    palette = (theme.PROVIDER_PALETTE * (len(providers) // len(theme.PROVIDER_PALETTE) + 1))[:len(providers)]
+    names = [c for c, _ in companies]
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(stroke="white", strokeWidth=0.6).encode(
+        y=alt.Y("company:N", title=None, sort=names, axis=alt.Axis(labelLimit=160)),
+        x=alt.X("share:Q", title="share of compute spend", stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("provider:N", title=None, sort=providers,
+                        scale=alt.Scale(domain=providers, range=palette),
+                        legend=alt.Legend(columns=3, symbolLimit=60)),
+        order=alt.Order("order:Q"),
+    )
+    facts = {"rows": [{"name": name, "count": len(mix),
+                       "top": max(mix, key=lambda p: p["share"])["name"],
+                       "top_share": max(p["share"] for p in mix)} for name, mix in companies]}
+    return ChartSpec("provider_mix", _finish(chart, height=max(40, 26 * len(companies))), facts)
+
+
+def sensitivity_heatmap(model: Model) -> ChartSpec:
+    import altair as alt
+
+    grid = model.sensitivity
+    rows = []
+    for i, tg in enumerate(grid["training_growth"]):
+        for j, f in enumerate(grid["growth_factor"]):
+            value = grid["value_to_price"][i][j]
+            if value is not None:
+                rows.append({"tg": f"{tg:.0%}", "tg_order": i, "f": f"{f:.1f}x", "value": value})
+    tg_labels = [f"{tg:.0%}" for tg in grid["training_growth"]]
+    f_labels = [f"{f:.1f}x" for f in grid["growth_factor"]]
+    thresholds = theme.SENSITIVITY_THRESHOLDS
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("f:O", title="growth factor on the base path", sort=f_labels, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("tg:O", title="training compute growth", sort=tg_labels),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("value:Q", title="value / price",
+                        scale=alt.Scale(type="threshold", domain=thresholds, range=theme.SENSITIVITY_COLOURS),
+                        legend=alt.Legend(format=".2~f", symbolType="square")),
+    )
+    values = [r["value"] for r in rows]
+    facts = {
+        "min": min(values) if values else None,
+        "max": max(values) if values else None,
+        "centre": grid["value_to_price"][4][4],
+        "cells_at_or_above_price": sum(1 for v in values if v >= 1.0),
+        "cells": len(values),
+    }
+    # No value labels on the cells: the appendix prints the grid as a table (text, accessible), and
+    # 81 text marks double WeasyPrint's drawing time for this chart.
+    return ChartSpec("sensitivity", _finish(cells, height=200), facts)
+
+
+def monte_carlo_distribution(model: Model) -> ChartSpec:
+    import altair as alt
+
+    mc = model.monte_carlo
+    edges, counts = mc["histogram"]["edges"], mc["histogram"]["counts"]
+    rows = [{"start": edges[i], "end": edges[i + 1], "paths": counts[i]} for i in range(len(counts))]
+    post_money = model.inputs["valuation.post_money"]
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(color="#6a9fd4", stroke="white", strokeWidth=0.4).encode(
+        x=alt.X("start:Q", title=f"equity value, {_amount_title(model)}", bin="binned",
+                axis=alt.Axis(format="~s")),
+        x2="end:Q",
+        y=alt.Y("paths:Q", title="paths"),
+    )
+    marker = [{"x": post_money, "label": "post-money"}]
+    rule = alt.Chart(alt.Data(values=marker)).mark_rule(color=theme.ACCENT, strokeWidth=1.6).encode(x="x:Q")
+    text = alt.Chart(alt.Data(values=marker)).mark_text(
+        color=theme.ACCENT, align="left", dx=4, baseline="top", fontSize=10, font=theme.FONT,
+    ).encode(x="x:Q", y=alt.value(2), text="label:N")
+    facts = {"paths": mc["paths"], "p5": mc["equity_p5"], "p50": mc["equity_p50"], "p95": mc["equity_p95"],
+             "post_money": post_money, "prob": mc["prob_value_ge_price"]}
+    return ChartSpec("monte_carlo", _finish(alt.layer(bars, rule, text)), facts)
+
+
+def revenue_history(model: Model) -> ChartSpec | None:
+    import altair as alt
+
+    if not model.history:
+        return None
+    rows = [{"period": p["period"], "revenue": p["revenue"]} for p in model.history]
+    periods = [r["period"] for r in rows]
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(color="#1f4e79").encode(
+        x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=-45 if len(rows) > 8 else 0)),
+        y=alt.Y("revenue:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
+    )
+    facts = {"first_period": periods[0], "last_period": periods[-1], "first": rows[0]["revenue"],
+             "last": rows[-1]["revenue"], "count": len(rows)}
+    return ChartSpec("history", _finish(chart, height=180), facts)
+
+
+def chart_specs(model: Model) -> list[ChartSpec]:
+    """Every chart of the brief, in the order they appear."""
+    specs = [revenue_and_compute(model), cash_paths(model), provider_mix(model),
+             sensitivity_heatmap(model), monte_carlo_distribution(model)]
+    history = revenue_history(model)
+    if history is not None:
+        specs.insert(0, history)
+    return specs

@@ -1,0 +1,1 @@
+"""Rendering: the jinja2 environment and its filters, the brief's HTML, and the PDF (WeasyPrint)."""

@@ -1,0 +1,119 @@
+"""``render_brief``: one company from validated Spec to the files of its brief, in memory.
+
+Spec -> run_model -> Model -> draw_charts -> render_html -> render_pdf. Nothing is written here: the
+build writes the returned files atomically, so a failure leaves the previous brief untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen.errors import StrictError
+from reportgen.render.environment import TemplateSet
+
+FORMATS = ("pdf", "html", "json")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    formats: tuple[str, ...] = FORMATS
+    strict: bool = False
+    templates: TemplateSet | None = None
+    templates_digest: str = "builtin"
+    pdf_variant: str | None = None
+    max_age_days: int | None = None
+    today: dt.date | None = None  # for the data-age check; the brief itself never shows it
+    chart_cache_dir: str | None = None
+
+
+@dataclass
+class Brief:
+    name: str
+    files: dict[str, bytes] = field(default_factory=dict)  # relative path -> content
+    warnings: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)  # for the index page and the build summary
+
+
+def render_brief(spec: Any, options: RenderOptions | None = None, previous: dict[str, Any] | None = None) -> Brief:
+    """Every file of one brief. ``previous`` is the last model.json of this company, if any: the brief
+    then opens with what changed. Raises StrictError under ``options.strict`` when anything warned."""
+    from reportgen.model.changes import compare
+    from reportgen.model.run import run_model
+
+    options = options or RenderOptions()
+    model = run_model(spec)
+    if previous is not None and "carry" in previous:
+        model = model.with_changes(previous["carry"])  # same input as last time: same comparison
+    elif previous is not None:
+        model = model.with_changes(compare(previous, model))
+    brief = Brief(spec.name)
+    brief.warnings += _age_warnings(model, options)
+    brief.files["model.json"] = model.to_json_bytes()
+    brief.summary = summarise(model)
+    if "pdf" in options.formats or "html" in options.formats:
+        _render_documents(model, options, brief)
+    if options.strict and brief.warnings:
+        raise StrictError([f"{spec.display}: {w}" for w in brief.warnings])
+    if "json" not in options.formats:
+        del brief.files["model.json"]
+    return brief
+
+
+def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
+    from reportgen.charts.render import draw_charts
+    from reportgen.render.html import input_texts, render_html
+    from reportgen.render.pdf import fonts_folder
+    from reportgen.render.strict import missing_glyphs, unformatted_numbers
+
+    charts = draw_charts(model, options.chart_cache_dir)
+    for chart in charts:
+        brief.files[f"charts/{chart.name}.svg"] = chart.svg.encode("utf-8")
+    texts = input_texts(model)
+    if "html" in options.formats:
+        html, warnings = render_html(model, charts, target="html", templates=options.templates,
+                                     templates_digest=options.templates_digest)
+        brief.warnings += warnings + unformatted_numbers(html, texts)
+        brief.files["brief.html"] = html.encode("utf-8")
+    if "pdf" in options.formats:
+        from reportgen.render.pdf import render_pdf
+
+        html, warnings = render_html(model, charts, target="pdf", templates=options.templates,
+                                     templates_digest=options.templates_digest)
+        brief.warnings += warnings + missing_glyphs(html, fonts_folder())
+        if "html" not in options.formats:
+            brief.warnings += unformatted_numbers(html, texts)
+        pdf, pdf_warnings = render_pdf(html, templates=options.templates, variant=options.pdf_variant)
+        brief.warnings += pdf_warnings
+        brief.files["brief.pdf"] = pdf
+    brief.warnings = list(dict.fromkeys(brief.warnings))
+
+
+def _age_warnings(model: Any, options: RenderOptions) -> list[str]:
+    if options.max_age_days is None:
+        return []
+    today = options.today or dt.date.today()
+    age = (today - dt.date.fromisoformat(model.company["as_of"])).days
+    if age > options.max_age_days:
+        return [f"data is {age} days old (as of {model.company['as_of']}; --max-age {options.max_age_days})"]
+    return []
+
+
+def summarise(model: Any) -> dict[str, Any]:
+    """What the intranet index shows of a brief (kept in the build manifest, so the index is rebuilt
+    without reading every model.json)."""
+    base = model.scenarios["base"]
+    return json.loads(json.dumps({
+        "name": model.company["name"],
+        "as_of": model.company["as_of"],
+        "currency": model.company["currency"],
+        "unit": model.company["unit"],
+        "post_money": model.inputs.get("valuation.post_money"),
+        "equity_value": base["equity_value"],
+        "value_to_price": base["value_to_price"],
+        "prob_value_ge_price": model.monte_carlo["prob_value_ge_price"],
+        "earliest_squeeze": model.earliest_squeeze,
+        "judgments": model.judgments,
+    }, allow_nan=False))

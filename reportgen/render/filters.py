@@ -1,0 +1,165 @@
+"""Formatting filters: the only way a number reaches the prose.
+
+Each filter turns a ``Fig`` (or a number derived from figures) into text in the input's currency and
+unit ("$965 billion", "EUR 2.4 billion"), a percentage, a multiple or a year, and wraps it in a link
+to its provenance entry (``<a class="fig" href="#prov-...">``) with the endnote of its source.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from jinja2 import pass_context
+from markupsafe import Markup, escape
+
+from reportgen.render.figures import Fig
+
+UNITS = ("thousand", "million", "billion", "trillion")
+CURRENCY_SYMBOLS = {"USD": "$"}  # others print their ISO code: "EUR 2.4 billion"
+NOT_AVAILABLE = "n/a"
+
+
+def _value(item: Any) -> float | None:
+    value = item.value if isinstance(item, Fig) else item
+    if value is None or isinstance(value, bool):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """At most ``digits`` significant digits, never fewer than the integer part, thousands separated:
+    965 -> 965, 614.23 -> 614, 79.9 -> 79.9, 2.4 -> 2.4, 1.30878 -> 1.31, 0.0456 -> 0.0456."""
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
+    index = UNITS.index(unit)
+    scaled = value
+    while abs(scaled) >= 1000 and index < len(UNITS) - 1:
+        scaled /= 1000
+        index += 1
+    while 0 < abs(scaled) < 1 and index > 0:
+        scaled *= 1000
+        index -= 1
+    text = significant(abs(scaled), digits)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    amount = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    sign = "-" if scaled < 0 and text != "0" else ""
+    return f"{sign}{amount} {UNITS[index]}"
+
+
+def wrap(text: str, item: Any) -> Markup:
+    """The formatted text, linked to its provenance and followed by its source's endnote."""
+    if isinstance(item, Fig) and item.ref:
+        html = Markup('<a class="fig" href="#prov-{}">{}</a>').format(item.ref, text)
+        if item.source_note:
+            html += Markup('<sup class="note"><a href="#source-{0}">{0}</a></sup>').format(item.source_note)
+        return html
+    return Markup('<span class="fig">{}</span>').format(text)
+
+
+@pass_context
+def money(context: Any, item: Any, digits: int = 3) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    company = context["company"]
+    return wrap(money_text(value, company["currency"], company["unit"], digits), item)
+
+
+def pct(item: Any, digits: int = 0, signed: bool = False) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    text = f"{value * 100:{'+' if signed else ''},.{digits}f}%"
+    return wrap("0%" if text in ("-0%", "+0%") and not signed else text, item)
+
+
+def multiple(item: Any, digits: int = 1) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    return wrap(f"{value:,.{digits}f}x", item)
+
+
+def number(item: Any, digits: int = 2) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    text = f"{value:,.{digits}f}"
+    return wrap("0" if text.strip("-0.,") == "" else text, item)
+
+
+def count(item: Any) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    return wrap(f"{round(value):,}", item)
+
+
+def year(item: Any) -> Markup:
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    return wrap(f"{round(value)}", item)
+
+
+def date(value: Any) -> Markup:
+    """An ISO date as '23 November 2026'."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(str(value)) if not isinstance(value, dt.date) else value
+    return Markup('<span class="fig">{}</span>').format(f"{day.day} {day:%B %Y}")
+
+
+def plain(text: Any) -> str:
+    """Markup of a filter without its tags, for attributes such as alt text (escaped again there)."""
+    return Markup(str(text)).striptags() if isinstance(text, Markup) else str(escape(text))
+
+
+FILTERS = {
+    "money": money,
+    "pct": pct,
+    "multiple": multiple,
+    "number": number,
+    "count": count,
+    "year": year,
+    "date": date,
+    "plain": plain,
+}
+
+
+def literal(value: Any) -> Markup:
+    """An input value as written (the appendix of assumptions): numbers in their shortest form."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = f"{value:,.10g}" if abs(value) >= 1000 else f"{value:.10g}"
+    elif isinstance(value, int):
+        text = f"{value:,}" if abs(value) >= 10000 else str(value)
+    elif value is None:
+        text = "none"
+    else:
+        text = str(value)
+    return Markup('<span class="fig">{}</span>').format(text)
+
+
+FILTERS["literal"] = literal
+
+
+def money_in(item: Any, currency: str, unit: str, digits: int = 3) -> Markup:
+    """``money`` with an explicit currency and unit (the index lists companies of several)."""
+    value = _value(item)
+    return wrap(NOT_AVAILABLE if value is None else money_text(value, currency, unit, digits), item)
+
+
+FILTERS["money_in"] = money_in

@@ -1,0 +1,132 @@
+"""``render_pdf``: HTML in, PDF bytes out, with WeasyPrint. It never reaches the network or a file
+outside the asset folders: the URL fetcher serves ``data:`` URLs, the bundled fonts and the user's
+``--templates`` assets (from memory), and refuses everything else. Stylesheets and fonts are parsed
+once per process and reused across briefs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import urllib.parse
+from typing import Any
+
+from reportgen.errors import ReportgenError
+from reportgen.paths import builtin_assets
+from reportgen.render.assets import read_asset
+from reportgen.render.environment import TemplateSet
+
+VIRTUAL_ROOT = "file:///reportgen-assets/"  # base URL of every relative URL in the brief
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
+_MIME = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+         ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".css": "text/css"}
+_STATE: dict[str, Any] = {}
+
+
+class PdfError(ReportgenError):
+    """WeasyPrint could not produce the PDF."""
+
+
+def _fetcher_class() -> type:
+    cls = _STATE.get("fetcher_class")
+    if cls is not None:
+        return cls
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):
+        """Serves data: URLs and assets; everything else (http, file outside the assets, ../) fails."""
+
+        def __init__(self, templates: TemplateSet | None, refused: list[str]):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, timeout=1)
+            self.templates = templates
+            self.refused = refused
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return _data_url(url, URLFetcherResponse)
+            if url.startswith(VIRTUAL_ROOT):
+                relative = urllib.parse.unquote(url[len(VIRTUAL_ROOT):].split("?")[0].split("#")[0])
+                parts = [p for p in relative.split("/") if p not in ("", ".")]
+                if parts and ".." not in parts and "\x00" not in relative:
+                    name = "/".join(parts)
+                    try:
+                        content = read_asset(name, self.templates)
+                    except ReportgenError:
+                        pass
+                    else:
+                        mime = _MIME.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+                        return URLFetcherResponse(url, content, {"Content-Type": mime})
+            self.refused.append(url[:200])
+            raise ValueError(f"reportgen refuses to load {url[:200]}")
+
+    _STATE["fetcher_class"] = AssetFetcher
+    return AssetFetcher
+
+
+def _data_url(url: str, response: Any) -> Any:
+    header, _, payload = url.partition(",")
+    mime = header[5:].split(";")[0] or "text/plain"
+    content = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+    return response(url[:64], content, {"Content-Type": mime})
+
+
+def _fonts_and_sheets(templates: TemplateSet | None, fetcher: Any) -> tuple[Any, list[Any]]:
+    """FontConfiguration and parsed stylesheets, cached by the stylesheets' content."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    texts = [read_asset(name, templates) for name in ("brief.css", "print.css")]
+    key = hashlib.sha256(b"\0".join(texts)).hexdigest()
+    cached = _STATE.get("sheets")
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    font_config = FontConfiguration()
+    sheets = [CSS(string=text.decode("utf-8"), base_url=VIRTUAL_ROOT, url_fetcher=fetcher, font_config=font_config)
+              for text in texts]
+    _STATE["sheets"] = (key, font_config, sheets)
+    return font_config, sheets
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0][:300])
+
+
+def render_pdf(html: str, *, templates: TemplateSet | None = None, variant: str | None = None,
+               identifier: str | None = None) -> tuple[bytes, list[str]]:
+    """The PDF and the warnings of the render (assets refused or missing, fonts not found)."""
+    from weasyprint import HTML
+
+    refused: list[str] = []
+    fetcher = _fetcher_class()(templates, refused)
+    font_config, sheets = _fonts_and_sheets(templates, fetcher)
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    previous_propagate = logger.propagate
+    logger.propagate = False  # warnings are returned, not printed over the progress bar
+    try:
+        document = HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=sheets, pdf_variant=variant, pdf_tags=bool(variant))
+        # A fixed identifier (from the content) keeps the same input's PDF byte-identical.
+        pdf = document.write_pdf(pdf_identifier=(identifier or hashlib.md5(html.encode()).hexdigest()).encode()[:32],
+                                 pdf_variant=variant, pdf_tags=bool(variant))
+    except Exception as exc:
+        raise PdfError(f"PDF rendering failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = previous_propagate
+    warnings = [f"asset refused: {url}" for url in refused]
+    warnings += [f"weasyprint: {message}" for message in collect.messages if "reportgen refuses" not in message]
+    return pdf, list(dict.fromkeys(warnings))
+
+
+def fonts_folder() -> str:
+    return os.path.join(builtin_assets(), "fonts")

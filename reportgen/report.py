@@ -1,0 +1,92 @@
+"""Printing a build's progress and summary: rich on a terminal, plain lines for cron and logs."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from reportgen.build.job import Result
+
+
+class Reporter:
+    """The ``on_event`` callback of ``build``; prints nothing with ``quiet``."""
+
+    def __init__(self, quiet: bool = False, rich: bool | None = None):
+        self.quiet = quiet
+        self.rich = sys.stderr.isatty() if rich is None else rich
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __call__(self, kind: str, payload: Any) -> None:
+        if self.quiet:
+            return
+        if kind == "plan":
+            self._plan(payload)
+        elif kind == "done":
+            self._done(payload)
+
+    def _plan(self, plan: dict[str, int]) -> None:
+        if self.rich and plan["todo"]:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), TextColumn("{task.description}"), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("", total=plan["todo"])
+        elif not self.rich:
+            print(f"plan: {plan['todo']} to build, {plan['skipped']} up to date", file=sys.stderr, flush=True)
+
+    def _done(self, result: Result) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, advance=1, description=result.input)
+        if result.status == "built":
+            line = f"built {result.input} ({result.seconds:.2f} s)"
+        else:
+            line = f"FAILED {result.input}"
+        if self.progress is not None:
+            from rich.text import Text  # never markup: paths and errors come from users
+
+            self.progress.console.print(Text(line, style="" if result.status == "built" else "red"))
+        else:
+            print(line, file=sys.stderr, flush=True)
+        for warning in result.warnings:
+            self._line(f"  warning: {warning}")
+
+    def _line(self, text: str) -> None:
+        if self.progress is not None:
+            from rich.text import Text
+
+            self.progress.console.print(Text(text))
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def print_summary(report: Any, rich: bool | None = None) -> None:
+    """Built, skipped and failed counts, then every failure with its located errors."""
+    rich = sys.stderr.isatty() if rich is None else rich
+    counts = (f"{len(report.built)} built, {len(report.skipped)} up to date, {len(report.failed)} failed "
+              f"in {report.seconds:.1f} s")
+    if rich:
+        from rich.console import Console
+        from rich.table import Table
+        from rich.text import Text
+
+        console = Console(stderr=True, highlight=False)
+        if report.failed:
+            table = Table(title="Failed", show_lines=True, title_justify="left")
+            table.add_column("input", style="bold")
+            table.add_column("errors")
+            for result in report.failed:
+                table.add_row(Text(result.input), Text("\n".join(result.errors)))
+            console.print(table)
+        console.print(Text(counts, style="red" if report.failed else "green"))
+    else:
+        for result in report.failed:
+            for error in result.errors:
+                print(f"error: {error}", file=sys.stderr)
+        print(counts, file=sys.stderr, flush=True)
