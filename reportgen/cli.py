@@ -178,6 +178,73 @@ def build(
     raise typer.Exit(report.exit_code)
 
 
+@app.command()
+def watch(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    strict: Strict = False,
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+) -> None:
+    """Build, then rebuild what each saved change affects (an input: its company; a data file: the
+    companies that read it; a template: all). Ctrl-C stops."""
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.watch import watch as run_watch
+    from reportgen.report import Reporter, print_summary
+
+    try:
+        options = BuildOptions(out_dir=out, formats=_formats(format), strict=strict, templates_dir=templates,
+                               pdf_variant=pdf_variant, jobs=jobs)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    reporter = Reporter()
+    typer.echo(f"watching {' '.join(paths)} (Ctrl-C to stop)", err=True)
+    try:
+        for report in run_watch(paths, options, on_event=reporter):
+            reporter.close()
+            print_summary(report)
+    except KeyboardInterrupt:
+        pass
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    finally:
+        reporter.close()
+
+
+@app.command()
+def verify(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+) -> None:
+    """Rebuild into a temporary folder and report every file that differs from OUT (give the options
+    the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.verify import verify as run_verify
+
+    try:
+        options = BuildOptions(out_dir=out, formats=_formats(format), templates_dir=templates,
+                               pdf_variant=pdf_variant, jobs=jobs, chart_cache=False)
+        report = run_verify(paths, options)
+    except UsageError as exc:
+        raise _usage(str(exc)) from None
+    for result in report.build.failed:
+        for error in result.errors:
+            _err(f"error: {error}")
+    for name in report.different:
+        typer.echo(f"differs: {os.path.join(out, name)}")
+    for name in report.missing:
+        typer.echo(f"missing: {os.path.join(out, name)}")
+    typer.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
+               f"{len(report.missing)} missing, {len(report.build.failed)} failed")
+    raise typer.Exit(report.exit_code)
+
+
 def main() -> None:
     """Console entry point: library errors become one clean message and an exit code."""
     try:
