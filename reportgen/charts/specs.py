@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.charts import theme
-from reportgen.model.result import Model
+from reportgen.model.result import Model, lowest
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def cash_paths(model: Model) -> ChartSpec:
         "first_year": model.scenarios["base"]["years"][0],
         "last_year": model.scenarios["base"]["years"][-1],
         "scenarios": [{"label": theme.SCENARIO_LABELS[n], "cash_final": s["cash"][-1],
-                       "cash_min": min(s["cash"]), "squeeze_year": s["squeeze_year"]}
+                       "cash_min": lowest(s["cash"]), "squeeze_year": s["squeeze_year"]}
                       for n, s in model.scenarios.items()],
         "earliest_squeeze": None if squeeze is None else {
             "year": squeeze[0], "label": theme.SCENARIO_LABELS[squeeze[1]]},

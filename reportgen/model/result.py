@@ -60,6 +60,11 @@ class Model:
         return dumps(self.to_json())
 
 
+def lowest(values: list[float | None]) -> float | None:
+    """The minimum of a path; None if any year is undefined (a path that overflowed)."""
+    return None if not values or any(v is None for v in values) else min(values)
+
+
 def dumps(document: dict[str, Any]) -> bytes:
     """Canonical bytes: stable key order, no NaN or Infinity (json refuses them), UTF-8."""
     return (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")

@@ -33,7 +33,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.charts.theme import SCENARIO_LABELS
-from reportgen.model.result import Model
+from reportgen.model.result import Model, lowest
 from reportgen.render.figures import Fig
 
 INPUT_FIGURES = {
@@ -121,7 +121,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
             "compute_final": f(data["compute_cost"][-1], key + ".compute_cost"),
             "fcf_first": f(data["fcf"][0], key + ".fcf"),
             "fcf_final": f(data["fcf"][-1], key + ".fcf"),
-            "cash_min": f(min(data["cash"]), key + ".cash"),
+            "cash_min": f(lowest(data["cash"]), key + ".cash"),
             "cash_final": f(data["cash"][-1], key + ".cash"),
             "first_year": Fig(data["years"][0], key + ".revenue"),
             "final_year": Fig(data["years"][-1], key + ".revenue"),
@@ -182,7 +182,8 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "sc": by_name,
         "scenarios": scenarios,
         "squeeze": squeeze,
-        "weakest": min(scenarios, key=lambda s: s["cash_min"].value),
+        "weakest": min(scenarios, key=lambda s: s["cash_min"].value if s["cash_min"].value is not None
+                       else float("inf")),
         "reverse": reverse,
         "reverse_reason": (model.provenance.get("reverse_dcf.implied_growth_factor") or {}).get("reason"),
         "mc": mc,
