@@ -72,18 +72,24 @@ def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
     for chart in charts:
         brief.files[f"charts/{chart.name}.svg"] = chart.svg.encode("utf-8")
     texts = input_texts(model)
-    if "html" in options.formats:
-        html, warnings = render_html(model, charts, target="html", templates=options.templates,
-                                     templates_digest=options.templates_digest)
+    targets = tuple(t for t in ("html", "pdf") if t in options.formats)
+    if options.templates is not None and not options.templates.empty:
+        from reportgen.render.isolated import render_isolated
+
+        documents = render_isolated(model, charts, targets, options.templates, options.templates_digest)
+    else:
+        documents = {t: render_html(model, charts, target=t, templates=None,
+                                    templates_digest=options.templates_digest) for t in targets}
+    if "html" in documents:
+        html, warnings = documents["html"]
         brief.warnings += warnings + unformatted_numbers(html, texts)
         brief.files["brief.html"] = html.encode("utf-8")
-    if "pdf" in options.formats:
+    if "pdf" in documents:
         from reportgen.render.pdf import render_pdf
 
-        html, warnings = render_html(model, charts, target="pdf", templates=options.templates,
-                                     templates_digest=options.templates_digest)
+        html, warnings = documents["pdf"]
         brief.warnings += warnings + missing_glyphs(html, fonts_folder())
-        if "html" not in options.formats:
+        if "html" not in documents:
             brief.warnings += unformatted_numbers(html, texts)
         pdf, pdf_warnings = render_pdf(html, templates=options.templates, variant=options.pdf_variant)
         brief.warnings += pdf_warnings

@@ -83,17 +83,15 @@ class _Figures:
             self.notes[path] = number
 
     def note_for(self, ref: str) -> int | None:
-        if ref.startswith("inputs."):
-            path = ref[len("inputs."):]
-            if path in self.notes:
-                return self.notes[path]
-            parents = [p for p in self.notes if path.startswith(p + ".")]
-            return self.notes[parents[0]] if parents else None
-        entry = self.model.provenance.get(ref)
-        if entry and entry.get("source"):
-            first = entry["source"].split("; ")[0]
-            return self.source_numbers.get(first)
-        return None
+        """The endnote of an input figure's source. Derived figures carry no note: they combine many
+        inputs, and their provenance entry (the link) lists every source they rest on."""
+        if not ref.startswith("inputs."):
+            return None
+        path = ref[len("inputs."):]
+        if path in self.notes:
+            return self.notes[path]
+        parents = [p for p in self.notes if path.startswith(p + ".")]
+        return self.notes[parents[0]] if parents else None
 
     def __call__(self, value: Any, ref: str) -> Fig:
         return Fig(value, ref, self.note_for(ref))
