@@ -36,9 +36,29 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_in_process(jobs: list[Job]) -> Iterator[Result]:
-    for job in jobs:
-        yield run_job(job)
+def run_in_process(jobs: list[Job], offload_pdf: bool = False) -> Iterator[Result]:
+    """Jobs one after the other in this process. With ``offload_pdf`` (a single brief from the
+    terminal), a spawned process imports WeasyPrint and parses the stylesheets while this one
+    computes the model and draws the charts, then renders the PDF: the two cores overlap the two
+    halves of a cold start."""
+    if not offload_pdf:
+        for job in jobs:
+            yield run_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from reportgen.render import pdf
+
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf.prewarm)
+    executor.submit(int)  # start the process now, not at the first PDF
+    token = pdf.offload.set(executor)
+    try:
+        for job in jobs:
+            yield run_job(job)
+    finally:
+        pdf.offload.reset(token)
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:

@@ -133,6 +133,10 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
         report.results.append(result)
         emit("done", result)
 
+    if report.built:
+        from reportgen.charts.render import prune_cache
+
+        prune_cache(os.path.join(state_dir(options.out_dir), "charts"))
     if report.built or not os.path.isfile(os.path.join(options.out_dir, "index.html")):
         try:
             report.index = _write_index(options, manifest)
@@ -185,7 +189,10 @@ def _run(jobs: list[Job], options: BuildOptions) -> Iterator[Result]:
     if options.scheduler:
         return run_on_dask(jobs, options.scheduler, workers)
     if workers == 1 or len(jobs) == 1:
-        return run_in_process(jobs)  # no spawn: one brief from the terminal starts at once
+        # One brief from the terminal: overlap WeasyPrint's start-up with the model and charts,
+        # when there is a second core to do it on.
+        overlap = len(jobs) == 1 and "pdf" in options.formats and default_jobs() > 1
+        return run_in_process(jobs, offload_pdf=overlap)
     return run_in_pool(jobs, workers)
 
 

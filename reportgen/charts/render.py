@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from reportgen.charts.specs import ChartSpec, chart_specs
 from reportgen.errors import ReportgenError
 from reportgen.model.result import Model
 from reportgen.paths import builtin_assets
@@ -24,6 +23,7 @@ VEGA_LITE_VERSION = "6.4"
 _ENGINE_LOCK = threading.Lock()
 _ENGINE_READY = False
 _MEMORY_CACHE: dict[str, str] = {}
+_STATE: dict[str, str] = {}
 _MEMORY_CACHE_LIMIT = 512
 # Keys that make Vega fetch something. Our specs never carry them; a spec that does is refused.
 _FETCHING_KEYS = {"url", "href", "loader", "baseURL"}
@@ -86,6 +86,7 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
     if svg is None and cached_file and os.path.isfile(cached_file):
         with open(cached_file, encoding="utf-8") as handle:
             svg = handle.read()
+        os.utime(cached_file)
     if svg is None:
         try:
             svg = engine().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
@@ -103,15 +104,74 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
     return svg, digest
 
 
+def _code_digest() -> str:
+    """Hash of the chart code itself, so that a changed chart module never serves a stale cache."""
+    cached = _STATE.get("code")
+    if cached is None:
+        digest = hashlib.sha256(VEGA_LITE_VERSION.encode())
+        folder = os.path.dirname(os.path.abspath(__file__))
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(name.encode() + handle.read())
+        cached = _STATE["code"] = digest.hexdigest()
+    return cached
+
+
+def charts_key(model: Model) -> str:
+    """The charts depend only on the model's figures and on the chart code: a brief whose figures did
+    not change gets its charts from the cache without importing altair or starting the engine."""
+    document = model.to_json()
+    document.pop("changes", None)
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{_code_digest()}\n{canonical}".encode()).hexdigest()
+
+
+CACHE_MAX_AGE_DAYS = 30
+
+
+def prune_cache(cache_dir: str, max_age_days: int = CACHE_MAX_AGE_DAYS) -> int:
+    """Delete cached charts unused for ``max_age_days``; returns how many were removed."""
+    import time
+
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    try:
+        entries = list(os.scandir(cache_dir))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def draw_charts(model: Model, cache_dir: str | None = None) -> list[Chart]:
     """Every chart of the brief as SVG, in order."""
+    bundle_path = os.path.join(cache_dir, f"model-{charts_key(model)}.json") if cache_dir else None
+    if bundle_path and os.path.isfile(bundle_path):
+        try:
+            with open(bundle_path, encoding="utf-8") as handle:
+                charts = [Chart(**item) for item in json.load(handle)]
+            os.utime(bundle_path)  # recently used: kept by prune_cache
+            return charts
+        except (OSError, ValueError, TypeError):
+            pass  # a damaged cache entry is redrawn
+    from reportgen.charts.specs import chart_specs
+
     charts = []
     for item in chart_specs(model):
         svg, digest = render_svg(item.spec, cache_dir)
         charts.append(Chart(item.name, svg, item.facts, digest))
+    if bundle_path:
+        from reportgen.build.atomic import write_atomic
+
+        payload = [{"name": c.name, "svg": c.svg, "facts": c.facts, "digest": c.digest} for c in charts]
+        write_atomic(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"))
     return charts
 
 
-def draw_one(item: ChartSpec) -> Chart:
-    svg, digest = render_svg(item.spec)
-    return Chart(item.name, svg, item.facts, digest)

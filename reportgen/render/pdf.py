@@ -7,6 +7,7 @@ once per process and reused across briefs.
 from __future__ import annotations
 
 import base64
+import contextvars
 import hashlib
 import logging
 import os
@@ -99,9 +100,33 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0][:300])
 
 
+# A pre-warmed renderer process (see reportgen.build.executors.PdfOffload), set for the duration of
+# a single-brief build: WeasyPrint's import and first-render setup then overlap the model and charts.
+offload: contextvars.ContextVar[Any] = contextvars.ContextVar("pdf_offload", default=None)
+
+
+def prewarm() -> None:
+    """Import WeasyPrint and parse the built-in stylesheets and fonts, before there is HTML to render."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(None, [])
+    font_config, sheets = _fonts_and_sheets(None, fetcher)
+    HTML(string="<p>warm</p>", base_url=VIRTUAL_ROOT, url_fetcher=fetcher).render(
+        font_config=font_config, stylesheets=sheets).write_pdf()
+
+
 def render_pdf(html: str, *, templates: TemplateSet | None = None, variant: str | None = None,
                identifier: str | None = None) -> tuple[bytes, list[str]]:
     """The PDF and the warnings of the render (assets refused or missing, fonts not found)."""
+    executor = offload.get()
+    if executor is not None:
+        return executor.submit(render_pdf_here, html, templates=templates, variant=variant,
+                               identifier=identifier).result()
+    return render_pdf_here(html, templates=templates, variant=variant, identifier=identifier)
+
+
+def render_pdf_here(html: str, *, templates: TemplateSet | None = None, variant: str | None = None,
+                    identifier: str | None = None) -> tuple[bytes, list[str]]:
     from weasyprint import HTML
 
     refused: list[str] = []

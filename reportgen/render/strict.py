@@ -81,7 +81,17 @@ def _font_coverage(folder: str) -> frozenset[int]:
     return frozenset(covered)
 
 
+# Every code point below U+0250 (Latin, Latin-1, Latin Extended A/B) is in the bundled DejaVu fonts:
+# text made only of these needs no lookup in the fonts' tables.
+_ALWAYS_COVERED = 0x0250
+_TYPOGRAPHY = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192\u00b7\u2022\u2212")
+
+
 def missing_glyphs(html: str, fonts_folder: str) -> list[str]:
+    characters = {ch for ch in "".join(_parse(html).all_text)
+                  if ord(ch) >= _ALWAYS_COVERED and ch not in _TYPOGRAPHY and not ch.isspace()}
+    if not characters:
+        return []
     covered = _font_coverage(fonts_folder)
-    missing = sorted({ch for ch in "".join(_parse(html).all_text) if ord(ch) not in covered and not ch.isspace()})
+    missing = sorted(ch for ch in characters if ord(ch) not in covered)
     return [f"no glyph in the brief's fonts for U+{ord(ch):04X} ({ch!r})" for ch in missing[:20]]
