@@ -66,7 +66,7 @@ def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
     from reportgen.charts.render import draw_charts
     from reportgen.render.html import input_texts, render_html
     from reportgen.render.pdf import fonts_folder
-    from reportgen.render.strict import missing_glyphs, unformatted_numbers
+    from reportgen.render.strict import text_problems
 
     charts = draw_charts(model, options.chart_cache_dir)
     for chart in charts:
@@ -80,17 +80,18 @@ def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
     else:
         documents = {t: render_html(model, charts, target=t, templates=None,
                                     templates_digest=options.templates_digest) for t in targets}
+    # The body's text is the same in both documents: check it once.
+    checked = documents["html"][0] if "html" in documents else documents["pdf"][0]
+    brief.warnings += text_problems(checked, texts, fonts_folder())
     if "html" in documents:
         html, warnings = documents["html"]
-        brief.warnings += warnings + unformatted_numbers(html, texts)
+        brief.warnings += warnings
         brief.files["brief.html"] = html.encode("utf-8")
     if "pdf" in documents:
         from reportgen.render.pdf import render_pdf
 
         html, warnings = documents["pdf"]
-        brief.warnings += warnings + missing_glyphs(html, fonts_folder())
-        if "html" not in documents:
-            brief.warnings += unformatted_numbers(html, texts)
+        brief.warnings += warnings
         pdf, pdf_warnings = render_pdf(html, templates=options.templates, variant=options.pdf_variant)
         brief.warnings += pdf_warnings
         brief.files["brief.pdf"] = pdf

@@ -34,7 +34,7 @@ from typing import Any
 from reportgen import __version__
 from reportgen.charts.theme import SCENARIO_LABELS
 from reportgen.model.result import Model, lowest
-from reportgen.render.figures import Fig
+from reportgen.render.figures import Fig, anchor
 
 INPUT_FIGURES = {
     "post_money": "valuation.post_money",
@@ -229,23 +229,22 @@ def _compact(paths: list[str]) -> list[str]:
 
 
 def _provenance_rows(model: Model) -> list[dict[str, Any]]:
-    """One appendix row per formula; the row carries the anchors of every figure that uses it, so a
+    """One appendix row per formula; its id is the anchor every figure of the group links to, so a
     link from the prose lands on the formula (scenario variants share their base row)."""
     rows: dict[str, dict[str, Any]] = {}
     for key, entry in model.provenance.items():
         parts = key.split(".")
         group = parts[-1] if parts[0] == "scenarios" else ("monte_carlo" if parts[0] == "monte_carlo" else key)
         row = rows.get(group)
-        if row is None:
+        if row is None:  # the row's id is the anchor every figure of the group links to
             formula = entry["formula"].split("; ")[0] if parts[0] == "scenarios" else entry["formula"]
             row = rows[group] = {"name": group, "formula": formula, "inputs": _compact(entry["inputs"]),
-                                 "source": entry.get("source"), "anchors": [], "reasons": []}
-        row["anchors"].append("prov-" + key)
+                                 "source": entry.get("source"), "anchor": anchor(key), "reasons": []}
         if entry.get("reason"):
             row["reasons"].append((key, entry["reason"]))
     rows.setdefault("peers", {"name": "peers", "formula": "peer post-money / peer run-rate revenue; "
                               "HHI and count of the peer's providers", "inputs": ["peers"], "source": None,
-                              "anchors": ["prov-peers"], "reasons": []})
+                              "anchor": "prov-peers", "reasons": []})
     return list(rows.values())
 
 

@@ -58,3 +58,14 @@ class Fig:
 
 def fig(value: Any, ref: str | None, notes: dict[str, int] | None = None) -> Fig:
     return Fig(value, ref, (notes or {}).get(ref) if ref else None)
+
+
+def anchor(ref: str) -> str:
+    """The appendix element a figure links to. Scenario variants of a figure share their formula's
+    row, the Monte Carlo figures share one row, inputs point at their row of assumptions."""
+    parts = ref.split(".")
+    if parts[0] == "scenarios" and len(parts) > 2:
+        return "prov-" + parts[-1]
+    if parts[0] == "monte_carlo":
+        return "prov-monte_carlo"
+    return "prov-" + ref

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from reportgen.render.figures import Fig
+from reportgen.render.figures import Fig, anchor
 
 UNITS = ("thousand", "million", "billion", "trillion")
 CURRENCY_SYMBOLS = {"USD": "$"}  # others print their ISO code: "EUR 2.4 billion"
@@ -60,7 +60,7 @@ def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
 def wrap(text: str, item: Any) -> Markup:
     """The formatted text, linked to its provenance and followed by its source's endnote."""
     if isinstance(item, Fig) and item.ref:
-        html = Markup('<a class="fig" href="#prov-{}">{}</a>').format(item.ref, text)
+        html = Markup('<a class="fig" href="#{}">{}</a>').format(anchor(item.ref), text)
         if item.source_note:
             html += Markup('<sup class="note"><a href="#source-{0}">{0}</a></sup>').format(item.source_note)
         return html
@@ -91,12 +91,15 @@ def multiple(item: Any, digits: int = 1) -> Markup:
     return wrap(f"{value:,.{digits}f}x", item)
 
 
-def number(item: Any, digits: int = 2) -> Markup:
+def number(item: Any, digits: int = 2, bare: bool = False) -> Markup:
+    """A plain decimal. ``bare`` leaves out the link: for dense tables (the sensitivity grid) marked
+    as a whole with class "figures"."""
     value = _value(item)
     if value is None:
-        return wrap(NOT_AVAILABLE, item)
+        return Markup(NOT_AVAILABLE) if bare else wrap(NOT_AVAILABLE, item)
     text = f"{value:,.{digits}f}"
-    return wrap("0" if text.strip("-0.,") == "" else text, item)
+    text = "0" if text.strip("-0.,") == "" else text
+    return Markup(text) if bare else wrap(text, item)
 
 
 def count(item: Any) -> Markup:
@@ -138,7 +141,7 @@ FILTERS = {
 }
 
 
-def literal(value: Any) -> Markup:
+def literal(value: Any, bare: bool = False) -> Markup:
     """An input value as written (the appendix of assumptions): numbers in their shortest form."""
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -150,7 +153,7 @@ def literal(value: Any) -> Markup:
         text = "none"
     else:
         text = str(value)
-    return Markup('<span class="fig">{}</span>').format(text)
+    return escape(text) if bare else Markup('<span class="fig">{}</span>').format(text)
 
 
 FILTERS["literal"] = literal

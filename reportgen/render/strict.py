@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 _DIGITS = re.compile(r"\d[\d,.]*")
 _SKIP_ELEMENTS = {"style", "script", "title", "svg", "code"}
-_SKIP_CLASSES = {"fig", "note", "verbatim"}
+_SKIP_CLASSES = {"fig", "note", "verbatim", "figures"}  # "figures": a table of filtered figures
 _VOID = {"br", "img", "meta", "link", "hr", "input", "col", "area", "base", "wbr", "source"}
 
 
@@ -52,12 +52,22 @@ def _parse(html: str) -> _ProseText:
     return parser
 
 
+def text_problems(html: str, input_texts: list[str], fonts_folder: str) -> list[str]:
+    """Both checks on one parse of the document."""
+    parsed = _parse(html)
+    return _unformatted(parsed, input_texts) + _missing(parsed, fonts_folder)
+
+
 def unformatted_numbers(html: str, input_texts: list[str]) -> list[str]:
     """Digits in the brief's text that did not come through a formatting filter. Text taken from the
     input (names, sources, notes) may contain digits ("3M") and is not counted."""
+    return _unformatted(_parse(html), input_texts)
+
+
+def _unformatted(parsed: _ProseText, input_texts: list[str]) -> list[str]:
     problems = []
     known = sorted((t for t in input_texts if t and any(c.isdigit() for c in t)), key=len, reverse=True)
-    for text in _parse(html).texts:
+    for text in parsed.texts:
         remaining = text
         for item in known:
             remaining = remaining.replace(item, " ")
@@ -88,7 +98,11 @@ _TYPOGRAPHY = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192\u00b7\u2022\
 
 
 def missing_glyphs(html: str, fonts_folder: str) -> list[str]:
-    characters = {ch for ch in "".join(_parse(html).all_text)
+    return _missing(_parse(html), fonts_folder)
+
+
+def _missing(parsed: _ProseText, fonts_folder: str) -> list[str]:
+    characters = {ch for ch in "".join(parsed.all_text)
                   if ord(ch) >= _ALWAYS_COVERED and ch not in _TYPOGRAPHY and not ch.isspace()}
     if not characters:
         return []

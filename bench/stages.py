@@ -1,0 +1,56 @@
+"""One cold brief, stage by stage, in this (fresh) process: prints one JSON line of seconds.
+
+Run by bench/run in a new process per repeat. Stages run one after the other, without the
+overlapping the CLI does, so each figure is the cost of that stage alone.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+started = time.perf_counter()
+times: dict[str, float] = {}
+
+
+def lap(name: str, since: float) -> float:
+    now = time.perf_counter()
+    times[name] = now - since
+    return now
+
+
+t = started
+import numpy  # noqa: E402,F401
+import pydantic  # noqa: E402,F401
+import yaml  # noqa: E402,F401
+import jinja2  # noqa: E402,F401
+import altair  # noqa: E402,F401
+import vl_convert  # noqa: E402,F401
+import weasyprint  # noqa: E402,F401
+
+import reportgen.cli  # noqa: E402,F401
+from reportgen.charts.render import draw_charts  # noqa: E402
+from reportgen.model.run import run_model  # noqa: E402
+from reportgen.render import pdf as pdf_module  # noqa: E402
+from reportgen.render.html import render_html  # noqa: E402
+from reportgen.spec.load import load_spec  # noqa: E402
+
+t = lap("imports", t)
+spec = load_spec(sys.argv[1])
+model = run_model(spec)
+t = lap("model (load + run)", t)
+charts = draw_charts(model, None)
+t = lap("charts (engine start + draw)", t)
+html, _ = render_html(model, charts, target="html")
+page, _ = render_html(model, charts, target="pdf")
+t = lap("HTML (both targets)", t)
+fetcher = pdf_module._fetcher_class()(None, [])
+font_config, sheets = pdf_module._fonts_and_sheets(None, fetcher)
+document = weasyprint.HTML(string=page, base_url=pdf_module.VIRTUAL_ROOT, url_fetcher=fetcher).render(
+    font_config=font_config, stylesheets=sheets)
+t = lap("PDF layout", t)
+pdf = document.write_pdf()
+t = lap("PDF write", t)
+times["total in process"] = t - started
+print(json.dumps(times))
