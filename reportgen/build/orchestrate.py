@@ -122,16 +122,21 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
         else:
             jobs.append(job)
 
-    for result in _run(jobs, options):
-        if result.status == "built":
-            try:
-                _write(result, options, manifest, templates)
-            except OSError as exc:
-                result.status = "failed"
-                result.errors = [f"{result.input}: could not write {os.path.join(options.out_dir, result.name)}: "
-                                 f"{exc.strerror or exc}; the previous brief is unchanged"]
-        report.results.append(result)
-        emit("done", result)
+    saver = _ManifestSaver(manifest)
+    try:
+        for result in _run(jobs, options):
+            if result.status == "built":
+                try:
+                    _write(result, options, manifest, templates)
+                    saver.changed()
+                except OSError as exc:
+                    result.status = "failed"
+                    result.errors = [f"{result.input}: could not write {os.path.join(options.out_dir, result.name)}: "
+                                     f"{exc.strerror or exc}; the previous brief is unchanged"]
+            report.results.append(result)
+            emit("done", result)
+    finally:
+        saver.flush()  # also on Ctrl-C: what was written is recorded
 
     if report.built:
         from reportgen.charts.render import prune_cache
@@ -217,8 +222,31 @@ def _write(result: Result, options: BuildOptions, manifest: Manifest, templates:
         "summary": result.summary,
         "formats": sorted(options.formats),
     }
-    manifest.save()
     result.files = {}  # written: free the memory of a large batch
+
+
+class _ManifestSaver:
+    """Saves the manifest at most once a second while briefs complete, and at the end: a thousand
+    briefs do not rewrite a growing manifest a thousand times. A brief written but not yet recorded
+    when the build is killed is simply rebuilt by the next build."""
+
+    INTERVAL = 1.0
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.dirty = False
+        self.last = time.monotonic()
+
+    def changed(self) -> None:
+        self.dirty = True
+        if time.monotonic() - self.last >= self.INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.manifest.save()
+            self.dirty = False
+        self.last = time.monotonic()
 
 
 def _write_index(options: BuildOptions, manifest: Manifest) -> str:
