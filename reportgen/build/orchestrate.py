@@ -202,14 +202,13 @@ def _run(jobs: list[Job], options: BuildOptions) -> Iterator[Result]:
 
 
 def _write(result: Result, options: BuildOptions, manifest: Manifest, templates: str) -> None:
-    """Write a brief's files (model.json last: it is what the next build compares with), drop charts
-    that are no longer drawn, then record the brief in the manifest."""
-    from reportgen.build.atomic import write_atomic
+    """Write a brief's files, all or none (model.json renamed last: it is what the next build compares
+    with), drop charts that are no longer drawn, then record the brief in the manifest."""
+    from reportgen.build.atomic import write_all_atomic
 
     folder = os.path.join(options.out_dir, result.name)
     order = sorted(result.files, key=lambda name: (name == "model.json", name))
-    for name in order:
-        write_atomic(os.path.join(folder, name), result.files[name])
+    write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
     charts = os.path.join(folder, "charts")
     if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
         for name in os.listdir(charts):
