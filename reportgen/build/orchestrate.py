@@ -9,6 +9,7 @@ whose files were all written).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import Counter
@@ -104,6 +105,8 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
     todo = [p for p in planned if p.out_of_date]
     emit("plan", {"total": len(planned), "todo": len(todo), "skipped": len(report.skipped)})
 
+    _remove_leftovers([os.path.join(options.out_dir, p.name) for p in todo] + [options.out_dir,
+                                                                                state_dir(options.out_dir)])
     clashes = {name for name, n in Counter(p.name for p in planned).items() if n > 1}
     jobs: list[Job] = []
     for item in todo:
@@ -149,6 +152,20 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
             report.results.append(Result("(index)", "index", "", "failed",
                                          errors=[f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"]))
     return report
+
+
+def _remove_leftovers(folders: list[str]) -> None:
+    """Temporary files of a build that was killed mid-write (we hold the lock: no build is writing)."""
+    for folder in folders:
+        for sub in (folder, os.path.join(folder, "charts")):
+            try:
+                names = os.listdir(sub)
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith(".tmp-"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(sub, name))
 
 
 def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
