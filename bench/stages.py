@@ -21,20 +21,20 @@ def lap(name: str, since: float) -> float:
 
 
 t = started
-import numpy  # noqa: E402,F401
-import pydantic  # noqa: E402,F401
-import yaml  # noqa: E402,F401
-import jinja2  # noqa: E402,F401
-import altair  # noqa: E402,F401
-import vl_convert  # noqa: E402,F401
-import weasyprint  # noqa: E402,F401
+import numpy  # noqa: F401
+import pydantic  # noqa: F401
+import yaml  # noqa: F401
+import jinja2  # noqa: F401
+import altair  # noqa: F401
+import vl_convert  # noqa: F401
+import weasyprint
 
-import reportgen.cli  # noqa: E402,F401
-from reportgen.charts.render import draw_charts  # noqa: E402
-from reportgen.model.run import run_model  # noqa: E402
-from reportgen.render import pdf as pdf_module  # noqa: E402
-from reportgen.render.html import render_html  # noqa: E402
-from reportgen.spec.load import load_spec  # noqa: E402
+import reportgen.cli  # noqa: F401
+from reportgen.charts.render import draw_charts
+from reportgen.model.run import run_model
+from reportgen.render import pdf as pdf_module
+from reportgen.render.html import render_html
+from reportgen.spec.load import load_spec
 
 t = lap("imports", t)
 spec = load_spec(sys.argv[1])

@@ -23,7 +23,7 @@ def warm_worker() -> None:
     import altair  # noqa: F401
     import weasyprint  # noqa: F401
 
-    import reportgen.render.html  # noqa: F401
+    import reportgen.render.html
     import reportgen.spec.load  # noqa: F401
 
     engine.join()
@@ -65,18 +65,16 @@ def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:
     """Results as they complete. When a worker dies (killed, out of memory), the pool breaks; the
     briefs it had not finished are then retried one at a time in fresh single-worker pools, so only
     the brief that kills its worker fails."""
-    from concurrent.futures.process import BrokenProcessPool
-
     broken: list[Job] = []
     for job, outcome in _pool(jobs, workers):
-        if isinstance(outcome, BrokenProcessPool):
-            broken.append(job)
-        else:
+        if isinstance(outcome, Result):
             yield outcome
+        else:
+            broken.append(job)
     for job in broken:
         for _, outcome in _pool([job], 1):
-            yield (_crashed(job, RuntimeError("its worker process died (killed or out of memory)"))
-                   if isinstance(outcome, BrokenProcessPool) else outcome)
+            yield outcome if isinstance(outcome, Result) else _crashed(
+                job, RuntimeError("its worker process died (killed or out of memory)"))
 
 
 def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseException]]:

@@ -149,8 +149,8 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
         try:
             report.index = _write_index(options, manifest)
         except OSError as exc:
-            report.results.append(Result("(index)", "index", "", "failed",
-                                         errors=[f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"]))
+            error = f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"
+            report.results.append(Result("(index)", "index", "", "failed", errors=[error]))
     return report
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from reportgen.build.options import BuildOptions
 from reportgen.build.orchestrate import BuildReport, Event, build
@@ -56,7 +57,7 @@ def watch(paths: list[str], options: BuildOptions, on_event: Event | None = None
     interesting = INPUT_SUFFIXES + DATA_SUFFIXES
 
     class Relevant(DefaultFilter):
-        def __call__(self, change: object, path: str) -> bool:
+        def __call__(self, change: Any, path: str) -> bool:
             real = os.path.realpath(path)
             name = os.path.basename(path)
             if _inside(real, out_real) or name.startswith((".", "#")) or name.endswith(("~", ".swp", ".tmp")):

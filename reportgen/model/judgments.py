@@ -37,8 +37,11 @@ def judge(*, multiple: float, capital_intensity: float, recycled_share: float | 
     A null recycled_share counts as 0 (the contract says so). A null base tv_share (enterprise value
     not positive) has no band in the contract; it is judged ``no_positive_value``.
     """
-    squeezes = [(year, name) for name, year in squeeze_years.items() if year is not None]
-    earliest = list(min(squeezes, key=lambda item: item[0])) if squeezes else None
+    earliest: list | None = None
+    for name, year in squeeze_years.items():  # contract order: the first scenario wins a tie
+        if year is not None and (earliest is None or year < earliest[0]):
+            earliest = [year, name]
+    squeezes = earliest is not None
     judgments = {
         "multiple": band("multiple", multiple),
         "capital_intensity": band("capital_intensity", capital_intensity),

@@ -62,7 +62,8 @@ class Model:
 
 def lowest(values: list[float | None]) -> float | None:
     """The minimum of a path; None if any year is undefined (a path that overflowed)."""
-    return None if not values or any(v is None for v in values) else min(values)
+    known = [v for v in values if v is not None]
+    return None if not values or len(known) < len(values) else min(known)
 
 
 def dumps(document: dict[str, Any]) -> bytes:

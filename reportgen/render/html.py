@@ -32,7 +32,8 @@ def render_html(model: Model, charts: list[Any], *, target: str = "html", templa
     except JinjaTemplateError as exc:
         raise TemplateError(f"{_location(exc)}{type(exc).__name__}: {exc.message or exc}") from None
     except (RecursionError, MemoryError, OverflowError) as exc:
-        raise TemplateError(f"template rendering failed: {type(exc).__name__} (a runaway or too large template?)") from None
+        raise TemplateError(f"template rendering failed: {type(exc).__name__} "
+                            "(a runaway or too large template?)") from None
     finally:
         render_warnings.reset(token)
     return html, list(dict.fromkeys(warnings))

@@ -9,6 +9,7 @@ not the batch. Built-in templates are trusted and render in-process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import resource
 from typing import Any
@@ -21,10 +22,8 @@ MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
 
 def _child(connection: Any, model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any,
            digest: str, memory_limit: int) -> None:
-    try:
+    with contextlib.suppress(ValueError, OSError):  # a lower hard limit may already be in place
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-    except (ValueError, OSError):
-        pass  # a lower hard limit is already in place
     try:
         from reportgen.render.html import render_html
 

@@ -74,8 +74,8 @@ def resolve_plain(text: str) -> Any:
     if _INT_HEX.match(text):
         return int(text[2:], 16)
     if _FLOAT.match(text):
-        value = float(text)
-        return value if math.isfinite(value) else NonFinite(text)
+        number = float(text)
+        return number if math.isfinite(number) else NonFinite(text)
     if _INF.match(text) or _NAN.match(text):
         return NonFinite(text)
     return text

@@ -98,8 +98,8 @@ def _bounds_check(lo: float | None, hi: float | None, lo_open: bool, hi_open: bo
     return check
 
 
-def _schema_bounds(lo, hi, lo_open, hi_open) -> dict[str, float]:
-    bounds: dict[str, float] = {}
+def _schema_bounds(lo, hi, lo_open, hi_open) -> dict[str, Any]:
+    bounds: dict[str, Any] = {}
     if lo is not None:
         bounds["exclusiveMinimum" if lo_open else "minimum"] = lo
     if hi is not None:

@@ -55,7 +55,7 @@ def parse_bundle(bundle: InputBundle) -> Spec:
     try:
         spec_input = SpecInput.model_validate(data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
         problems += [_problem(error, where) for error in errors if not _echo(error, errors)]
 
     history = None
