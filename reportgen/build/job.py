@@ -11,11 +11,13 @@ import json
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import Problem, ReportgenError, SpecError, StrictError
-from reportgen.render.brief import RenderOptions
-from reportgen.spec.source import InputBundle
+
+if TYPE_CHECKING:  # the render stack is imported by workers only, never by a no-op build
+    from reportgen.render.brief import RenderOptions
+    from reportgen.spec.source import InputBundle
 
 
 @dataclass(frozen=True)
