@@ -171,10 +171,10 @@ def _remove_leftovers(folders: list[str]) -> None:
 def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
     from reportgen.render.brief import RenderOptions
     from reportgen.render.environment import read_template_dir
-    from reportgen.spec.source import read_input
+    from reportgen.spec.source import preparse_history, read_input
 
     try:
-        bundle = read_input(item.input)
+        bundle = preparse_history(read_input(item.input))
     except SpecError as exc:
         return failed_to_read(item.input, item.name, exc)
     user_templates = _TEMPLATE_SETS.get(options.templates_dir) if options.templates_dir else None

@@ -61,7 +61,11 @@ def parse_bundle(bundle: InputBundle) -> Spec:
     history = None
     if bundle.data and spec_input is not None and not problems:
         item = bundle.data[0]
-        history, history_problems = load_history(item.content, item.display, spec_input.company.as_of)
+        as_of = spec_input.company.as_of
+        if item.parsed is not None and item.parsed[0] == as_of:
+            history, history_problems = item.parsed[1], list(item.parsed[2])
+        else:
+            history, history_problems = load_history(item.content, item.display, as_of)
         problems += history_problems
     if problems or spec_input is None:
         raise SpecError(_unique(problems))

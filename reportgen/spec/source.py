@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from reportgen.errors import Problem
 
@@ -28,6 +29,8 @@ class DataFile:
     display: str
     path: str
     content: bytes
+    # (as_of, history, problems) when the parent already parsed it: workers then never import pandas
+    parsed: Any = None
 
 
 @dataclass(frozen=True)
@@ -162,3 +165,25 @@ def _read_data_file(input_path: str, display: str, written: str) -> tuple[DataFi
     except OSError as exc:
         return problem(f"cannot be read ({exc.strerror or exc})")
     return DataFile(written=written, display=shown, path=target, content=content), None
+
+
+def preparse_history(bundle: InputBundle) -> InputBundle:
+    """Parse the bundle's history file now (pandas, in the building parent), keyed by the input's
+    as_of, so that workers receive rows instead of a spreadsheet. Invalid input is left for the
+    worker's full validation to report."""
+    if not bundle.data:
+        return bundle
+    import datetime as dt
+
+    from reportgen.spec.document import parse_document
+    from reportgen.spec.history import load_history
+    from reportgen.spec.text import decode_input
+
+    try:
+        data, _ = parse_document(decode_input(bundle.content, bundle.display), bundle.display)
+        as_of = dt.date.fromisoformat(str(data["company"]["as_of"]))
+    except Exception:
+        return bundle
+    item = bundle.data[0]
+    history, problems = load_history(item.content, item.display, as_of)
+    return replace(bundle, data=(replace(item, parsed=(as_of, history, problems)), *bundle.data[1:]))
