@@ -1,0 +1,78 @@
+"""Fixtures of the end-to-end brief tests.
+
+The three example inputs are built ONCE per session by the real CLI, in one multi-brief build (so the
+same build also gives the intranet index over several briefs). Every test reads those files; tests
+that need another build (template overrides, --strict, a second build for reproducibility, PDF/A)
+make their own, each once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from briefkit import CHROMIUM, CHROMIUM_ARGS, REPORTGEN, Brief, Run, reportgen, write_templates
+
+EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
+
+
+@pytest.fixture(scope="session")
+def session_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+    assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
+    out = tmp_path_factory.mktemp("briefs") / "outputs"
+    run = reportgen("build", *(f"inputs/{stem}.yaml" for stem in EXAMPLES), "--out", out)
+    assert run.code == 0, str(run)
+    return run, out
+
+
+@pytest.fixture(scope="session")
+def outputs(session_build: tuple[Run, Path]) -> Path:
+    return session_build[1]
+
+
+@pytest.fixture(scope="session")
+def briefs(outputs: Path) -> dict[str, Brief]:
+    return {stem: Brief(outputs / stem) for stem in EXAMPLES}
+
+
+@pytest.fixture(scope="session")
+def anthropic(briefs: dict[str, Brief]) -> Brief:
+    return briefs["anthropic-2026"]
+
+
+@pytest.fixture(scope="session")
+def nordlicht(briefs: dict[str, Brief]) -> Brief:
+    return briefs["nordlicht-2026"]
+
+
+@pytest.fixture
+def build_with(tmp_path: Path) -> Callable[..., tuple[Run, Path]]:
+    """``build_with({relative path: content}, *options)``: a --templates folder with those files, and
+    a build of the worked example into a fresh folder with it. Returns the run and the output folder."""
+    counter = iter(range(1000))
+
+    def build(files: dict[str, str | bytes], *options: str, inputs: tuple[str, ...] = ("inputs/anthropic-2026.yaml",),
+              out: Path | None = None) -> tuple[Run, Path]:
+        number = next(counter)
+        templates = write_templates(tmp_path / f"templates-{number}", files)
+        target = out or tmp_path / f"out-{number}"
+        return reportgen("build", *inputs, "--out", target, "--templates", templates, *options), target
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, driven by playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (the Makefile's test target installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -1,0 +1,140 @@
+"""``--templates`` overrides block by block and file by file, and the promise that survives any
+override: a build that succeeds writes an HTML brief with no external reference and no script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from briefkit import (
+    APPENDIX_TITLE,
+    SECTION_TITLES,
+    Brief,
+    builtin,
+    contents_entries,
+    external_references,
+    heading_page,
+    html_lines,
+    missing,
+    outline_pages,
+    reportgen,
+    write_templates,
+)
+
+STEM = "anthropic-2026"
+INPUT = f"inputs/{STEM}.yaml"
+CUSTOM_COVER = ('{% extends "default:brief.html.j2" %}{% block cover %}<header class="cover"><h1>Custom cover '
+                "{{ company.name }}</h1></header>{% endblock %}\n")
+RENAMED = "Lock-in and Dependency"
+
+
+def _build(tmp_path_factory, files: dict[str, str | bytes], *options: str) -> Brief:
+    base = tmp_path_factory.mktemp("override")
+    templates = write_templates(base / "templates", files)
+    run = reportgen("build", INPUT, "--out", base / "out", "--strict", "--templates", templates, *options)
+    assert run.code == 0, str(run)
+    assert "warning" not in run.output.lower(), str(run)
+    return Brief(base / "out" / STEM)
+
+
+@pytest.fixture(scope="module")
+def custom_cover(tmp_path_factory) -> Brief:
+    return _build(tmp_path_factory, {"brief.html.j2": CUSTOM_COVER})
+
+
+@pytest.fixture(scope="module")
+def renamed(tmp_path_factory) -> Brief:
+    titles = builtin("partials/titles.html.j2")
+    assert titles.count("Infrastructure Entrenchment") == 1
+    return _build(tmp_path_factory, {"partials/titles.html.j2": titles.replace("Infrastructure Entrenchment", RENAMED)})
+
+
+def test_block_override_replaces_the_cover_in_the_pdf(custom_cover):
+    first = custom_cover.poppler_pages[0]
+    assert "Custom cover Anthropic" in first
+    assert "Headline figures" not in first and "Figures as of" not in first  # the built-in cover is gone
+    assert "Contents" in first
+    listed = contents_entries(first)
+    assert {t: listed.get(t) for t in SECTION_TITLES} == {t: heading_page(custom_cover.poppler_pages, t)
+                                                          for t in SECTION_TITLES}
+    for extractor in ("pypdf", "pdftotext"):
+        body = "\n".join(custom_cover.pages(extractor)[1:])
+        positions = [body.find(t) for t in SECTION_TITLES]
+        assert -1 not in positions and positions == sorted(positions), (extractor, positions)
+
+
+def test_block_override_keeps_the_four_original_sections(custom_cover, anthropic):
+    document = custom_cover.doc
+    assert document.headings()[0] == (1, "Custom cover Anthropic")
+    assert [t for level, t in document.headings() if level == 2] == ["Contents", *SECTION_TITLES, APPENDIX_TITLE]
+    assert not [e for e in document.find("table") if "headline" in (e.attrs.get("class") or "")]
+    # everything but the cover is the built-in brief, word for word
+    assert html_lines(custom_cover.html) == html_lines(anthropic.html)
+    assert external_references(custom_cover.html) == []
+
+
+def test_titles_override_renames_a_section(renamed):
+    document = renamed.doc
+    assert [t for level, t in document.headings() if level == 2] == [
+        "Contents", SECTION_TITLES[0], RENAMED, *SECTION_TITLES[2:], APPENDIX_TITLE]
+    nav = [" ".join(a.text.split()) for a in document.find("a") if a.attrs.get("href") == "#entrenchment"]
+    assert nav == [RENAMED]
+    first = renamed.poppler_pages[0]
+    listed = contents_entries(first)
+    assert listed.get(RENAMED) == heading_page(renamed.poppler_pages, RENAMED) == outline_pages(renamed.reader)[RENAMED]
+    for extractor in ("pypdf", "pdftotext"):
+        text = renamed.prose(extractor)
+        assert "Infrastructure Entrenchment" not in text and RENAMED in text
+        assert missing(text, [SECTION_TITLES[0], *SECTION_TITLES[2:]]) == []
+
+
+# --- whatever the override, a successful build's HTML is self-contained ------------------------------------
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00"
+       b"\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def _footer(markup: str) -> str:
+    return '{% extends "default:brief.html.j2" %}{% block footer %}<footer class="colophon">' + markup + \
+        "</footer>{% endblock %}\n"
+
+
+HOLES = {
+    "css-image-set": pytest.param(
+        {"assets/brief.css": builtin("assets/brief.css") + 'body { background-image: image-set("missing.png" 1x); }'},
+        (), marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: reportgen/render/assets.py inline_css only refuses url(), @import and escapes; a quoted string "
+            "in image-set()/-webkit-image-set() passes, and Chromium requests file:///.../missing.png from the "
+            "HTML brief (a console error and a request)"))),
+    "img-html-only-strict": pytest.param(
+        {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, ("--strict", "--format", "html"),
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: --strict sees a template's <img src> only through the PDF's URL fetcher; with --format html the "
+            "build succeeds and the HTML brief references assets/nope.png"))),
+    "img-template-asset-strict": pytest.param(
+        {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}, ("--strict",),
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: an image from the --templates assets folder, named as the PDF fetcher wants it (src=\"logo.png\"), "
+            "builds cleanly under --strict: the PDF embeds it, but the HTML keeps <img src=\"logo.png\">, a "
+            "relative reference that is broken next to brief.html (not inlined as a data: URI, not refused)"))),
+    "script-strict": pytest.param(
+        {"brief.html.j2": _footer('<script>console.log("hi")</script>')}, ("--strict",),
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: a <script> written in a --templates file reaches the HTML brief, even under --strict; nothing "
+            "checks the rendered HTML for script (README: 'no script'; SECURITY.md: the HTML boundary holds "
+            "whatever templates say)"))),
+    "link-stylesheet-strict": pytest.param(
+        {"brief.html.j2": _footer('<link rel="stylesheet" href="extra.css">')}, ("--strict",)),
+}
+
+
+@pytest.mark.parametrize(("files", "options"), list(HOLES.values()), ids=list(HOLES))
+def test_override_either_fails_or_keeps_the_html_self_contained(tmp_path: Path, files, options):
+    templates = write_templates(tmp_path / "templates", files)
+    out = tmp_path / "out"
+    run = reportgen("build", INPUT, "--out", out, "--templates", templates, *options)
+    html = out / STEM / "brief.html"
+    if run.code == 0:
+        assert external_references(html.read_text(encoding="utf-8")) == [], str(run)
+    else:
+        assert run.code == 1 and not html.exists(), str(run)
