@@ -109,7 +109,7 @@ def _refuse(where: Locations, event: Any, field_path: Path, message: str) -> Spe
 def _build(events: Any, where: Locations) -> Any:
     import yaml
 
-    # Each frame: [container, path, pending key (mappings) or None]
+    # Each frame: [container, path, pending key (mappings) or None, line of that key]
     stack: list[list[Any]] = []
     documents = 0
     result: Any = None
@@ -143,12 +143,15 @@ def _build(events: Any, where: Locations) -> Any:
             if key in stack[-1][0]:
                 raise _refuse(where, event, (*stack[-1][1], key), "duplicate key")
             stack[-1][2] = key
+            stack[-1][3] = event.start_mark.line + 1
             continue
 
         path = _current_path(stack)
         if len(path) > MAX_DEPTH:
             raise _refuse(where, event, path, f"nested deeper than {MAX_DEPTH} levels")
-        where.lines[path] = event.start_mark.line + 1
+        # A value is where its key is written: a block mapping or list starts on the next line.
+        keyed = bool(stack) and isinstance(stack[-1][0], dict)
+        where.lines[path] = stack[-1][3] if keyed else event.start_mark.line + 1
         if isinstance(event, yaml.ScalarEvent):
             plain = event.style in (None, "") and tag is None
             value = resolve_plain(event.value) if plain else event.value
@@ -161,7 +164,7 @@ def _build(events: Any, where: Locations) -> Any:
         container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
         if stack:
             _attach(stack, container)
-        stack.append([container, path, None])
+        stack.append([container, path, None, 0])
     return result
 
 
@@ -173,7 +176,7 @@ def _implicit(event: Any) -> bool:
 def _current_path(stack: list[list[Any]]) -> Path:
     if not stack:
         return ()
-    container, path, key = stack[-1]
+    container, path, key = stack[-1][:3]
     if isinstance(container, dict):
         return (*path, key) if key is not None else path
     return (*path, len(container))
