@@ -197,6 +197,7 @@ def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
 def _names_field(data: dict[str, Any], key: str) -> bool:
     parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
     node: Any = data
+    written = 0  # how many parts lead to a value written in the file
     for part in parts:
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             node = node[part]
@@ -204,8 +205,12 @@ def _names_field(data: dict[str, Any], key: str) -> bool:
             node = node[part]
         else:
             break
+        written += 1
     else:
         return parts[0] not in ("sources", "notes", "schema")
-    # Not written in the file: accept fields of the contract left to their defaults.
+    # Not written in the file: accept fields of the contract left to their defaults (but not fields of a
+    # list item that does not exist: compute.providers.5.share with two providers).
+    if any(isinstance(part, int) for part in parts[written:]):
+        return False
     model = _model_at(tuple(parts))
     return model is not None and isinstance(parts[-1], str) and parts[-1] in _field_names(model)
