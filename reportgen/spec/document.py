@@ -65,14 +65,10 @@ def resolve_plain(text: str) -> Any:
         return None
     if _BOOL.match(text):
         return text.lower() == "true"
-    if _INT.match(text):
-        value = int(text)
+    if _INT.match(text) or _INT_OCT.match(text) or _INT_HEX.match(text):
+        value = int(text) if _INT.match(text) else int(text[2:], 8 if text[1] == "o" else 16)
         # Python ints are unbounded; a float field would overflow on them later.
         return value if abs(value) < 2**63 else NonFinite(text) if abs(value) > 1e308 else float(value)
-    if _INT_OCT.match(text):
-        return int(text[2:], 8)
-    if _INT_HEX.match(text):
-        return int(text[2:], 16)
     if _FLOAT.match(text):
         number = float(text)
         return number if math.isfinite(number) else NonFinite(text)
