@@ -94,7 +94,9 @@ def parse_document(text: str, file: str) -> tuple[Any, Locations]:
     except yaml.YAMLError as exc:  # reader errors (control characters) carry a position too
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
-        raise SpecError([Problem(file, line, "(syntax)", f"not valid YAML: {exc}")]) from None
+        # str(exc) goes on with '\n  in "<unicode string>", position N': one line per problem
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SpecError([Problem(file, line, "(syntax)", f"not valid YAML: {message}")]) from None
 
 
 def _refuse(where: Locations, event: Any, field_path: Path, message: str) -> SpecError:
