@@ -59,10 +59,10 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         problems += [_problem(error, where) for error in errors if not _echo(error, errors)]
 
     history = None
-    if bundle.data and spec_input is not None and not problems:
+    if bundle.data:  # even when the input has problems: every problem is reported at once
         item = bundle.data[0]
-        as_of = spec_input.company.as_of
-        if item.parsed is not None and item.parsed[0] == as_of:
+        as_of = spec_input.company.as_of if spec_input is not None else None
+        if item.parsed is not None and (spec_input is None or item.parsed[0] == as_of):
             history, history_problems = item.parsed[1], list(item.parsed[2])
         else:
             history, history_problems = load_history(item.content, item.display, as_of)
