@@ -67,7 +67,8 @@ def _frame(content: bytes, suffix: str):
                             encoding="utf-8-sig", skipinitialspace=True)
         return frame, 2  # header is line 1
     if suffix == ".xlsx":
-        frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl")
+        # keep_default_na=False: "n/a" or an empty cell is reported as written, not as a NaN shown as ''
+        frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl", keep_default_na=False)
         return frame, 2
     frame = pd.read_parquet(io.BytesIO(content))
     return frame, 1  # no header row: report row numbers from 1
