@@ -22,7 +22,9 @@ class Problem:
             text += f" (got {self.got})"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        # One line per problem, whatever the input holds: a key "a\nb", a value with U+202E, a file name
+        # with a newline are shown escaped (they could otherwise forge or reorder lines of the report).
+        return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 class ReportgenError(Exception):
