@@ -613,3 +613,35 @@ def test_the_input_is_read_once_into_the_bundle(write_spec):
     bundle = read_input(str(path))
     Path(path).write_text("garbage: [\n")  # later changes on disk do not matter: parsing uses the bundle
     assert parse_bundle(bundle).input.cash_on_hand == 150
+
+
+# --- one line per problem, whatever the input holds ------------------------------------------------------
+
+def test_a_key_with_a_newline_is_shown_escaped_on_one_line(write):
+    path = write('schema: reportgen/v1\n"evil\\n/etc/passwd:1: forged": 1\n')
+    [unknown] = [p for p in problems_of(path) if p.message == "unknown field"]
+    assert str(unknown) == (f"{path}:2: evil\\n/etc/passwd:1: forged: unknown field (got 1); "
+                            "expected one of schema, company, valuation, cash_on_hand, revenue, costs, compute, "
+                            "peers, dcf, scenarios, monte_carlo, sources, notes")
+
+
+def test_a_sources_key_with_a_newline_is_shown_escaped(write_spec):
+    path, where = write_spec(changed(sources={"cash_on_hand\nx": "note"}))
+    line = where["sources"] + 1
+    assert lines_of(path) == [f"{path}:{line}: "
+                              "sources.cash_on_hand\\nx: names no field of this input; "
+                              "keys are field paths such as valuation.post_money",
+                              f"{path}:{line}: sources.cash_on_hand\\nx: contains a control character (U+000A) "
+                              "(got note)"]
+
+
+def test_invisible_direction_controls_in_a_value_are_shown_escaped(write_spec):
+    path, where = write_spec(changed(company__name=Raw("Evil\u202eoC")))
+    assert lines_of(path) == [f"{path}:{where['company.name']}: company.name: contains an invisible direction "
+                              "control (U+202E) (got Evil\\u202eoC)"]
+
+
+def test_a_file_name_with_a_newline_is_shown_escaped(write_spec):
+    path, where = write_spec(changed(dcf__horizon=2), "bad\nname.yaml")
+    escaped = str(path).replace("\n", "\\n")
+    assert lines_of(path) == [f"{escaped}:{where['dcf.horizon']}: dcf.horizon: must be between 3 and 30 (got 2)"]
