@@ -1,0 +1,132 @@
+"""Family 1: markup, script and template syntax in every text field of an input.
+
+Names, sources and notes are shown as given, escaped: the HTML shows them as text, the PDF prints them, and
+no element, attribute, stylesheet or request comes from them. Template syntax prints literally (autoescaped
+values are never evaluated again). Source keys must name a field, so markup there is a located error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import (
+    Batch,
+    Case,
+    Server,
+    Workspace,
+    build_batch,
+    line_of,
+    markup_problems,
+    params,
+    squash,
+    text_of,
+    yaml_text,
+)
+
+F = "markup"
+SERVER = "{server}"  # replaced by the module's local server URL: any request to it is a failure
+
+CHART_BUG = ("BUG: a name containing '@import', 'url(' or a quoted href=/src= makes the brief fail with the "
+             "unlocated error 'chart SVG refers to an external resource': the SVG guard in "
+             "reportgen/charts/render.py (_SVG_EXTERNAL) matches the escaped text of the name, not markup")
+
+CASES = [
+    # inert: (field path, text); several fields at once where a case says so
+    Case(F, "m-name-script", "inert", {"company.name": "<script>alert(1)</script>"}),
+    Case(F, "m-name-img-onerror", "inert", {"company.name": "<img src=x onerror=alert(1)>"}),
+    Case(F, "m-provider-svg-onload", "inert", {"compute.providers.1.name": '"><svg onload=alert(1)>'}),
+    Case(F, "m-peer-style-link", "inert",
+         {"peers.0.name": f"</style><link rel=stylesheet href={SERVER}/x.css>"}),
+    Case(F, "m-peer-provider-jinja", "inert", {"peers.0.providers.0.name": "A{{ 7*7 }}B"}),
+    Case(F, "m-notes-jinja-raw", "inert", {"notes": "R{% raw %}S{{ 7*7 }}T{% endraw %}U {{ 7*7 }}V"}),
+    Case(F, "m-source-attachment", "inert",
+         {"sources.valuation.post_money": "<a rel=attachment href=file:///etc/passwd>x</a>"}),
+    Case(F, "m-notes-style-import", "inert",
+         {"notes": f"<style>@import url({SERVER}/n.css);</style><link rel=stylesheet href={SERVER}/n.css>"}),
+    Case(F, "m-notes-event-iframe", "inert",
+         {"notes": f"<body onload=alert(1)><iframe src={SERVER}/i></iframe><object data={SERVER}/o>"}),
+    Case(F, "m-source-template-globals", "inert",
+         {"sources.valuation.post_money": "{{ lipsum.__globals__ }}{{ config }}{% include '/etc/passwd' %}"}),
+    Case(F, "m-all-fields-script", "inert",
+         {"company.name": "<script>n()</script>", "compute.providers.0.name": "<script>p()</script>",
+          "peers.0.name": "<script>q()</script>", "peers.0.providers.1.name": "<script>r()</script>",
+          "sources.valuation.post_money": "<script>s()</script>", "notes": "<script>t()</script>"}),
+    Case(F, "m-name-css-import", "inert", {"company.name": f"@import url({SERVER}/)"}, bug=CHART_BUG),
+    Case(F, "m-provider-quoted-href", "inert", {"compute.providers.2.name": f'x href="{SERVER}/p" y'},
+         bug=CHART_BUG),
+    # error: source keys must name a field of the input
+    Case(F, "m-source-key-script", "error", "<script>alert(1)</script>"),
+    Case(F, "m-source-key-jinja", "error", "{{ 7*7 }}"),
+    Case(F, "m-source-key-img", "error", "valuation.post_money<img src=x onerror=alert(1)>"),
+    Case(F, "m-name-markup-too-long", "error", "<script>" + "x" * 200 + "</script>"),
+]
+
+
+def _texts(case: Case, server: Server) -> dict[str, str]:
+    return {path: text.replace(SERVER, server.url) for path, text in case.data.items()}
+
+
+def _input(case: Case, server: Server) -> str:
+    changes = {}
+    sources = {"valuation.post_money": "Press reports of the Series C"}
+    for path, text in _texts(case, server).items():
+        if path.startswith("sources."):
+            sources[path[len("sources."):]] = text
+        else:
+            changes[path] = text
+    return yaml_text(**changes, sources=sources)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory, server: Server) -> Batch:
+    inputs = {case.id: _input(case, server) for case in CASES if case.outcome == "inert"}
+    return build_batch(tmp_path_factory.mktemp("markup"), inputs)
+
+
+@pytest.mark.parametrize("case", params(CASES, outcome="inert"))
+def test_inert(case: Case, batch: Batch, server: Server) -> None:
+    brief = batch.brief(case)
+    texts = list(_texts(case, server).values())
+    brief.assert_inert(texts, absent=["root:x:0:0"])
+    for text in texts:
+        if "{{ 7*7 }}" in text:  # template syntax printed, never evaluated
+            evaluated = text.replace("{% raw %}", "").replace("{% endraw %}", "").replace("{{ 7*7 }}", "49")
+            assert squash(evaluated) not in squash(brief.html_text)
+            assert squash(evaluated) not in squash(brief.pdf_text)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("case", params(CASES, outcome="inert"))
+def test_index_page_shows_names_as_text(case: Case, batch: Batch, server: Server) -> None:
+    """The intranet index lists every brief by company name: escaped there too."""
+    batch.brief(case)
+    assert markup_problems(batch.index_html, relative_links=True) == []
+    name = _texts(case, server).get("company.name")
+    if name is not None:
+        assert name not in batch.index_html
+        assert squash(name) in squash(text_of(batch.index_html))
+
+
+@pytest.mark.parametrize("case", params(CASES, outcome="error"))
+def test_error(case: Case, ws: Workspace) -> None:
+    if case.id == "m-name-markup-too-long":
+        text = yaml_text(**{"company.name": case.data})
+        ws.write(text)
+        ws.expect_error("--format", "json", field="company.name", line=line_of(text, "<script>"),
+                        contains="must be 1 to 120 characters long")
+        return
+    text = yaml_text(sources={"valuation.post_money": "Round announcement", case.data: "Somewhere"})
+    ws.write(text)
+    run = ws.expect_error("--format", "json", field=f"sources.{case.data}", line=line_of(text, "Somewhere"),
+                          contains="names no field of this input")
+    assert "49" not in run.output
+
+
+def test_batch_wrote_nothing_outside_its_briefs(batch: Batch) -> None:
+    """The batch folder holds the briefs, the index and reportgen's state, and nothing else."""
+    out: Path = batch.root / "out"
+    names = {path.name for path in out.iterdir()}
+    expected = {case.id for case in CASES if case.outcome == "inert" and case.id in batch.built}
+    assert names - expected == {"index.html", ".reportgen"}
+    assert not list(out.rglob(".tmp-*"))
