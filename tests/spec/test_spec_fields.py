@@ -108,7 +108,7 @@ def test_value_just_past_the_edge_is_refused(write_spec, field, inside, outside,
     [problem] = problems_of(path)
     assert (problem.file, problem.line, problem.field) == (str(path), where[field], field)
     assert problem.message.startswith(message), problem
-    assert problem.got == repr(outside) if isinstance(outside, float) else str(outside)
+    assert problem.got == (repr(outside) if isinstance(outside, float) else str(outside))
     assert str(problem).startswith(f"{path}:{where[field]}: {field}: {message}")
 
 
