@@ -90,9 +90,10 @@ EDGES = _edges()
 
 
 def test_every_edge_is_distinct_and_present():
-    # 32 fields, 24 of them bounded on both sides
-    assert len(RANGES) == 32
-    assert len(EDGES) == 32 + sum(1 for r in RANGES if r[1] is not None and r[2] is not None)
+    # 32 fields, 22 of them bounded on both sides: 54 edges
+    assert len(RANGES) == 32 and len({r[0] for r in RANGES}) == 32
+    assert sum(1 for r in RANGES if r[1] is not None and r[2] is not None) == 22
+    assert len(EDGES) == 54
 
 
 @pytest.mark.parametrize(("field", "inside", "outside", "message", "extra"), EDGES)

@@ -18,8 +18,9 @@ from reportgen.errors import SpecError
 from reportgen.spec.load import Spec, load_spec, parse_bundle
 from reportgen.spec.source import InputBundle
 
-# SPEC_FUZZ_EXAMPLES=5000 for a longer hunt
-FUZZ = settings(max_examples=int(os.environ.get("SPEC_FUZZ_EXAMPLES", "300")), deadline=None,
+# SPEC_FUZZ_EXAMPLES=5000 for a longer hunt. database=None: no example database written into the repo (a
+# failure prints its falsifying example).
+FUZZ = settings(max_examples=int(os.environ.get("SPEC_FUZZ_EXAMPLES", "300")), deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 EXAMPLE_LINES = EXAMPLE_TEXT.splitlines()
