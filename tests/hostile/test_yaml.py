@@ -35,7 +35,8 @@ CASES = [
         _replace('notes: "Invented', 'notes: !!python/name:os.system\nx: "Invented'),
         "notes", "!!python", "YAML tags are not allowed")),
     Case(F, "y-python-tag-in-list", "error", (
-        _replace('- name: "Lambda"', '- !!python/object/new:subprocess.Popen [["touch", "PWNED"]]\n    - name: "Lambda"'),
+        _replace('- name: "Lambda"',
+                 '- !!python/object/new:subprocess.Popen [["touch", "PWNED"]]\n    - name: "Lambda"'),
         "compute.providers.2", "!!python", "YAML tags are not allowed")),
     Case(F, "y-billion-laughs", "error", (GOOD + _LAUGHS, "lol0", "&a0", "YAML anchors (&name) are not allowed")),
     Case(F, "y-alias-of-scalar", "error", (
@@ -55,7 +56,8 @@ CASES = [
         _replace("inference_share: 0.38", "inference_share: yes"), "costs.inference_share", "inference_share: yes",
         "not a yes/no word")),
     Case(F, "y-on-as-flag", "error", (
-        _replace("investor: true", "investor: on"), "compute.providers.0.investor", "investor: on", "must be true or false")),
+        _replace("investor: true", "investor: on"), "compute.providers.0.investor", "investor: on",
+        "must be true or false")),
     Case(F, "y-no-as-flag", "error", (
         _replace('share: 0.3\n', 'share: 0.3\n      investor: NO\n'), "compute.providers.1.investor", "NO",
         "must be true or false")),
