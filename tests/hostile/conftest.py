@@ -210,14 +210,26 @@ class Timeout(AssertionError):
     """The command did not finish within its (generous) time limit; it and its children were killed."""
 
 
-def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float = 120) -> Run:
+def _limit_memory(limit: int) -> Any:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float = 120,
+              memory_limit: int | None = None) -> Run:
     """The real command, through a pipe (plain lines, no progress bars), with a generous timeout. It runs
-    in its own process group, so that on a timeout its workers and forkserver are killed with it."""
+    in its own process group, so that on a timeout its workers and forkserver are killed with it. With
+    ``memory_limit`` (bytes of address space), a runaway read fails instead of exhausting the machine."""
     assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv"
     argv = [str(a) for a in args]
     env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
     process = subprocess.Popen([str(REPORTGEN), *argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, start_new_session=True)
+                               env=env, start_new_session=True,
+                               preexec_fn=_limit_memory(memory_limit) if memory_limit else None)
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -300,20 +312,23 @@ class Workspace:
         path.write_bytes(content)
         return path
 
-    def build(self, *options: str | os.PathLike, inputs: tuple[str, ...] = (INPUT,), timeout: float = 120) -> Run:
-        return reportgen("build", *inputs, "--out", "out", *options, cwd=self.root, timeout=timeout)
+    def build(self, *options: str | os.PathLike, inputs: tuple[str, ...] = (INPUT,), timeout: float = 120,
+              memory_limit: int | None = None) -> Run:
+        return reportgen("build", *inputs, "--out", "out", *options, cwd=self.root, timeout=timeout,
+                         memory_limit=memory_limit)
 
     def snapshot(self) -> dict[str, str]:
         return snapshot(self.out)
 
     def expect_error(self, *options: str | os.PathLike, field: str | None = None, line: int | None = None,
-                     contains: str | None = None, timeout: float = 120) -> Run:
+                     contains: str | None = None, file: str = INPUT, inputs: tuple[str, ...] = (INPUT,),
+                     timeout: float = 120, memory_limit: int | None = None) -> Run:
         """Build; assert exit 1, no traceback, the located error, and an untouched output folder."""
         before = self.snapshot()
-        run = self.build(*options, timeout=timeout)
+        run = self.build(*options, inputs=inputs, timeout=timeout, memory_limit=memory_limit)
         assert_clean_failure(run)
         if field is not None:
-            assert_located(run, field=field, line=line, contains=contains)
+            assert_located(run, field=field, line=line, contains=contains, file=file)
         elif contains is not None:
             assert contains in run.output, str(run)
         assert_unchanged(before, self.snapshot())
