@@ -654,3 +654,58 @@ def extending(**blocks: str) -> str:
     """A brief.html.j2 that extends the built-in layout and replaces the given blocks."""
     body = "".join(f"{{% block {name} %}}{content}{{% endblock %}}\n" for name, content in blocks.items())
     return '{% extends "default:brief.html.j2" %}\n' + body
+
+
+# --- long waits, side by side ---------------------------------------------------------------------------
+
+# Jobs that mostly wait (a time limit, a hang, a slow refusal) are registered by their case id. When the suite
+# runs in one process, every selected job starts as the session starts, in a thread, so that their waits
+# overlap instead of adding up; each test then asserts on its job's result. Under xdist they run on demand.
+BACKGROUND_JOBS: dict[str, Any] = {}
+
+
+def background_job(case_id: str) -> Any:
+    """Register ``job(workspace) -> result`` for the case ``case_id``."""
+
+    def register(job: Any) -> Any:
+        BACKGROUND_JOBS[case_id] = job
+        return job
+
+    return register
+
+
+class Background:
+    def __init__(self, factory: pytest.TempPathFactory, prebuilt: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.factory = factory
+        self.prebuilt = prebuilt
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="hostile-bg")
+        self.futures: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def start(self, case_id: str) -> None:
+        with self.lock:
+            if case_id not in self.futures:
+                root = self.factory.mktemp(case_id)
+                workspace = Workspace(root, self.prebuilt)
+                self.futures[case_id] = self.pool.submit(BACKGROUND_JOBS[case_id], workspace)
+
+    def result(self, case_id: str) -> Any:
+        self.start(case_id)
+        return self.futures[case_id].result()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               prebuilt: Path) -> Iterator[Background]:
+    runner = Background(tmp_path_factory, prebuilt)
+    if not hasattr(request.config, "workerinput"):  # one process: start every selected job now
+        for item in request.session.items:
+            case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+            if isinstance(case, Case) and case.id in BACKGROUND_JOBS:
+                runner.start(case.id)
+    try:
+        yield runner
+    finally:
+        runner.pool.shutdown(wait=True)

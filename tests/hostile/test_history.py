@@ -15,22 +15,28 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
     INPUT,
     REPORTGEN,
+    Background,
     Case,
+    Run,
+    Timeout,
     Workspace,
     assert_clean_failure,
     assert_located,
     assert_unchanged,
+    background_job,
     line_of,
     params,
     yaml_text,
 )
 
 F = "history"
+GIB = 1 << 30
 CSV = "inputs/history.csv"  # how messages name the history file (relative to the input's folder)
 
 PLAN_BUG = ("BUG: the planner hashes every input, and every data file the manifest recorded, with a blocking "
@@ -190,33 +196,53 @@ def test_broken_history_is_a_located_error(case: Case, ws: Workspace) -> None:
     assert "root:x:0:0" not in run.output
 
 
-GIB = 1 << 30
+def _planner_job(kind: str) -> Any:
+    def job(ws: Workspace) -> tuple[Workspace, dict[str, str], Run | Timeout]:
+        if kind.startswith("input"):
+            if kind == "input-fifo":
+                os.mkfifo(ws.inputs / "acme.yaml")
+            else:
+                os.symlink("/dev/zero", ws.inputs / "acme.yaml")
+            inputs, options = ("inputs",), ()
+        else:
+            ws.write(yaml_text(**{"revenue.history": "history.csv"}))
+            (ws.inputs / "history.csv").write_bytes(b"period,revenue\n2024,1\n2025,2\n")
+            first = ws.build("--format", "json")
+            assert first.code == 0, str(first)
+            (ws.inputs / "history.csv").unlink()
+            if kind == "history-fifo":
+                os.mkfifo(ws.inputs / "history.csv")
+            else:
+                os.symlink("/dev/zero", ws.inputs / "history.csv")
+            inputs, options = (INPUT,), ("--format", "json")
+        before = ws.snapshot()
+        try:
+            return ws, before, ws.build(*options, inputs=inputs, timeout=20, memory_limit=3 * GIB)
+        except Timeout as exc:
+            return ws, before, exc
+
+    return job
+
+
+for _case in CASES:
+    if isinstance(_case.data, str):
+        background_job(_case.id)(_planner_job(_case.data))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: isinstance(c.data, str)))
-def test_planner_refuses_what_is_not_a_regular_file(case: Case, ws: Workspace) -> None:
+def test_planner_refuses_what_is_not_a_regular_file(case: Case, background: Background) -> None:
     """A FIFO or a link to /dev/zero where an input or a recorded history file was: a located error, at once
     (20 s is generous: a refusal takes well under a second), within a 3 GiB address space."""
+    ws, before, run = background.result(case.id)
+    if isinstance(run, Timeout):
+        raise AssertionError(str(run))
+    assert_clean_failure(run)
     if case.data.startswith("input"):
-        (ws.inputs / "acme.yaml").unlink(missing_ok=True)
-        if case.data == "input-fifo":
-            os.mkfifo(ws.inputs / "acme.yaml")
-        else:
-            os.symlink("/dev/zero", ws.inputs / "acme.yaml")
-        run = ws.expect_error(inputs=("inputs",), timeout=20, memory_limit=3 * GIB)
         assert f"{INPUT}:1: (file): is not a regular file" in run.output, str(run)
-        return
-    ws.write(yaml_text(**{"revenue.history": "history.csv"}))
-    (ws.inputs / "history.csv").write_bytes(b"period,revenue\n2024,1\n2025,2\n")
-    first = ws.build("--format", "json")
-    assert first.code == 0, str(first)
-    (ws.inputs / "history.csv").unlink()
-    if case.data == "history-fifo":
-        os.mkfifo(ws.inputs / "history.csv")
     else:
-        os.symlink("/dev/zero", ws.inputs / "history.csv")
-    ws.expect_error("--format", "json", field="revenue.history", file=INPUT, timeout=20, memory_limit=3 * GIB)
+        assert_located(run, field="revenue.history", file=INPUT)
+    assert_unchanged(before, ws.snapshot())
 
 
 def test_formula_cell_is_never_evaluated(ws: Workspace) -> None:
@@ -270,15 +296,26 @@ def test_parquet_row_bomb(case: Case, ws: Workspace) -> None:
     assert peak_kib < 1 << 20, f"the build took {peak_kib >> 10} MiB of memory for a {size_kib} KiB file"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "h-xlsx-row-bomb"))
-def test_xlsx_row_bomb(case: Case, ws: Workspace) -> None:
-    """A 1 MB workbook of 10 million rows: refused for its rows within a generous 60 s."""
-    name, how, file, field, line, words = case.data
+@background_job("h-xlsx-row-bomb")
+def _xlsx_job(ws: Workspace) -> tuple[Workspace, dict[str, str], Run | Timeout]:
+    name, how = next(c.data for c in CASES if c.id == "h-xlsx-row-bomb")[:2]
     ws.write(yaml_text(**{"revenue.history": name}))
     _make(ws, name, how)
     before = ws.snapshot()
-    run = ws.build("--format", "json", timeout=60)
+    try:
+        return ws, before, ws.build("--format", "json", timeout=60)
+    except Timeout as exc:
+        return ws, before, exc
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "h-xlsx-row-bomb"))
+def test_xlsx_row_bomb(case: Case, background: Background) -> None:
+    """A 1 MB workbook of 10 million rows: refused for its rows within a generous 60 s."""
+    _, _, file, field, line, words = case.data
+    ws, before, run = background.result(case.id)
+    if isinstance(run, Timeout):
+        raise AssertionError(str(run))
     assert run.code == 1 and "Traceback" not in run.output, str(run)
     assert f"{file}:{line}: {field}: " in run.output and words in run.output, str(run)
     assert_unchanged(before, ws.snapshot())
