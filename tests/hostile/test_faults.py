@@ -1,0 +1,361 @@
+"""Family 8: faults while building: a full disk, a read-only output folder, a worker killed mid-brief, a
+second build while one runs, and what a killed build left behind.
+
+A brief that cannot be written in full replaces nothing (its files are staged, fsynced, then renamed), and
+the build says so with exit code 1 and no traceback. A killed worker costs at most its own brief. The
+output folder's lock makes a second build fail at once, having written nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import (
+    INPUT,
+    REPORTGEN,
+    Background,
+    Case,
+    Run,
+    Workspace,
+    assert_clean_failure,
+    assert_unchanged,
+    background_job,
+    extending,
+    params,
+    snapshot,
+    write_templates,
+    yaml_text,
+)
+
+F = "faults"
+CHANGED = yaml_text(**{"valuation.post_money": 13000})  # same brief name, other figures: every file differs
+
+MANIFEST_BUG = ("BUG: a full disk while saving the manifest crashes the build with a traceback "
+                "(orchestrate.py: _ManifestSaver.flush raises OSError from the finally clause of _build_locked); "
+                "when the save inside the loop fails first, the brief, whose files were already renamed, is "
+                "reported 'FAILED ... the previous brief is unchanged', which is false")
+CACHE_BUG = ("BUG: a full disk while writing the chart cache (OUT/.reportgen/charts) fails the brief as an "
+             "'internal error OSError ... please report it' (charts/render.py write_atomic is not guarded; "
+             "job.py reports it as a bug of reportgen), where a cache write should not fail a brief")
+READONLY_BUG = ("BUG: a read-only output folder crashes the build with a traceback (OSError EROFS from filelock "
+                "opening OUT/.reportgen/build.lock, orchestrate.py _locked.__enter__ catches only Timeout)")
+OUT_FILE_BUG = ("BUG: --out naming an existing file crashes the build with a traceback (NotADirectoryError from "
+                "os.makedirs(state_dir) in orchestrate.build) instead of a usage error")
+
+CASES = [
+    Case(F, "f-disk-full-pdf", "error", "-brief.pdf"),
+    Case(F, "f-disk-full-model-json", "error", "-model.json"),
+    Case(F, "f-disk-full-chart-svg", "error", "/acme/charts/"),
+    Case(F, "f-disk-full-manifest", "error", "-manifest.json", bug=MANIFEST_BUG),
+    Case(F, "f-disk-full-chart-cache", "error", "/.reportgen/charts/", bug=CACHE_BUG),
+    Case(F, "f-readonly-brief-folder", "error", "acme"),
+    Case(F, "f-readonly-output-folder", "error", ".", bug=READONLY_BUG),
+    Case(F, "f-out-is-a-file", "error", None, bug=OUT_FILE_BUG),
+    Case(F, "f-lock-held", "error", 0),
+    Case(F, "f-lock-held-with-wait", "error", 1),
+    Case(F, "f-second-build-while-one-runs", "error", None),
+    Case(F, "f-worker-killed", "inert", None),
+    Case(F, "f-leftover-temp-files", "inert", None),
+]
+
+
+# --- a full disk ---------------------------------------------------------------------------------------
+
+class _FullDisk:
+    """A file object whose writes fail as on a full disk."""
+
+    def __init__(self, handle: Any):
+        self.handle = handle
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def write(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.handle, name)
+
+
+def full_disk_os(needle: str) -> types.ModuleType:
+    """``os`` for reportgen.build.atomic, in which writing a file whose path contains ``needle`` fails."""
+
+    class DiskFullOs(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        def fdopen(self, fd: int, *args: Any, **kwargs: Any) -> Any:
+            handle = os.fdopen(fd, *args, **kwargs)
+            return _FullDisk(handle) if needle in os.readlink(f"/proc/self/fd/{fd}") else handle
+
+    return DiskFullOs("os")
+
+
+# The same, around the real CLI: a subprocess that patches reportgen.build.atomic, then runs reportgen's main.
+_HARNESS = f"""
+import sys
+if __name__ == "__main__":
+    sys.path.insert(0, {str(Path(__file__).parent)!r})
+    import reportgen.build.atomic as atomic
+    from test_faults import full_disk_os
+    atomic.os = full_disk_os(sys.argv[1])
+    sys.argv = ["reportgen", *sys.argv[2:]]
+    from reportgen.cli import main
+    main()
+"""
+
+
+def _cli_on_full_disk(ws: Workspace, needle: str) -> Run:
+    argv = ["build", INPUT, "--out", "out"]
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
+    done = subprocess.run([sys.executable, "-c", _HARNESS, needle, *argv], cwd=ws.root, capture_output=True,
+                          timeout=120, env=env, check=False)
+    return Run(argv, done.returncode, done.stdout.decode(), done.stderr.decode())
+
+
+@pytest.fixture(scope="session")
+def changed_charts(tmp_path_factory: pytest.TempPathFactory, prebuilt: Path) -> Path:
+    """The chart cache of the CHANGED input, built once: copied into a workspace, it makes the rebuild write
+    nothing to the cache, so that the whole output folder, cache included, must stay byte-identical."""
+    root = tmp_path_factory.mktemp("changed")
+    (root / "inputs").mkdir()
+    (root / INPUT).write_text(CHANGED, encoding="utf-8")
+    from conftest import reportgen
+
+    run = reportgen("build", INPUT, "--out", "out", cwd=root)
+    assert run.code == 0, str(run)
+    return root / "out" / ".reportgen" / "charts"
+
+
+def warm(ws: Workspace, charts: Path) -> None:
+    for path in charts.iterdir():
+        target = ws.out / ".reportgen" / "charts" / path.name
+        if not target.exists():
+            target.write_bytes(path.read_bytes())
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-disk-full-pdf"))
+def test_disk_full_while_writing_the_pdf(case: Case, ws: Workspace, changed_charts: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process: the write of brief.pdf fails with ENOSPC; the previous brief stays byte-identical."""
+    import reportgen.build.atomic as atomic
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.orchestrate import build
+
+    ws.write(CHANGED)
+    warm(ws, changed_charts)
+    before = ws.snapshot()
+    monkeypatch.chdir(ws.root)
+    monkeypatch.setattr(atomic, "os", full_disk_os(case.data))
+    events: list[tuple[str, Any]] = []
+    report = build([INPUT], BuildOptions(out_dir="out"), on_event=lambda kind, payload: events.append((kind, payload)))
+    monkeypatch.undo()
+    assert report.exit_code == 1
+    assert [r.status for r in report.results] == ["failed"]
+    (error,) = report.failed[0].errors
+    assert error.startswith(f"{INPUT}: could not write out/acme: No space left on device")
+    assert "the previous brief is unchanged" in error
+    assert [kind for kind, _ in events] == ["plan", "done"]
+    assert_unchanged(before, ws.snapshot())
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id.startswith("f-disk-full-")
+                                        and c.id != "f-disk-full-pdf"))
+def test_disk_full_through_the_cli(case: Case, ws: Workspace, changed_charts: Path) -> None:
+    ws.write(CHANGED)
+    if case.id != "f-disk-full-chart-cache":
+        warm(ws, changed_charts)
+    before = ws.snapshot()
+    run = _cli_on_full_disk(ws, case.data)
+    assert_clean_failure(run)
+    assert "No space left on device" in run.output, str(run)
+    if "the previous brief is unchanged" in run.output or case.id != "f-disk-full-manifest":
+        assert_unchanged(before, ws.snapshot())
+    assert not list(ws.out.rglob(".tmp-*"))
+
+
+# --- read-only output ------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    """``folder``'s current contents on a tmpfs mounted read-only over it (chmod does not stop root)."""
+    saved = folder.parent / (folder.name + ".saved")
+    os.rename(folder, saved)
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True,
+                             check=False)
+    if mounted.returncode != 0:
+        folder.rmdir()
+        os.rename(saved, folder)
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.decode().strip()}); needs root and CAP_SYS_ADMIN")
+    try:
+        subprocess.run(["cp", "-a", f"{saved}/.", str(folder)], check=True)
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        yield
+    finally:
+        if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id.startswith("f-readonly-")))
+def test_read_only_output(case: Case, ws: Workspace, changed_charts: Path) -> None:
+    ws.write(CHANGED)
+    warm(ws, changed_charts)
+    target = ws.out if case.data == "." else ws.out / case.data
+    with read_only(target):
+        before = ws.snapshot()
+        run = ws.build()
+        after = ws.snapshot()
+    assert_clean_failure(run)
+    assert "Read-only file system" in run.output, str(run)
+    if case.data == "acme":
+        assert f"{INPUT}: could not write out/acme: Read-only file system; the previous brief is unchanged" \
+            in run.output
+    assert_unchanged(before, after)
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-out-is-a-file"))
+def test_out_is_a_file(case: Case, ws: Workspace) -> None:
+    ws.write(CHANGED)
+    (ws.root / "plain-file").write_text("not a folder\n")
+    from conftest import reportgen
+
+    run = reportgen("build", INPUT, "--out", "plain-file", cwd=ws.root)
+    assert run.code in (1, 2) and "Traceback" not in run.output, str(run)
+    assert "plain-file" in run.output
+    assert (ws.root / "plain-file").read_text() == "not a folder\n"
+
+
+# --- the lock ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id.startswith("f-lock-held")))
+def test_second_build_while_the_lock_is_held(case: Case, ws: Workspace, changed_charts: Path) -> None:
+    from filelock import FileLock
+
+    ws.write(CHANGED)
+    warm(ws, changed_charts)
+    lock = FileLock(str(ws.out / ".reportgen" / "build.lock"))
+    with lock.acquire(timeout=0):
+        options = ("--wait", str(case.data)) if case.data else ()
+        run = ws.expect_error(*options)
+    assert "another build is running" in run.output and "nothing was built" in run.output, str(run)
+
+
+@background_job("f-second-build-while-one-runs")
+def _concurrent_builds(ws: Workspace) -> tuple[Workspace, dict[str, str], Run, Run]:
+    """Build A holds the lock for at least 20 s (a runaway template meets its time limit); build B starts
+    once A has printed its plan, which it does while holding the lock."""
+    write_templates(ws.root / "templates", {"brief.html.j2": extending(
+        footer="{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")})
+    ws.write(yaml_text())  # the pre-built brief's input: its charts are cached, A writes nothing before failing
+    before = ws.snapshot()
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
+    argv = ["build", INPUT, "--out", "out", "--templates", str(ws.root / "templates")]
+    first = subprocess.Popen([str(REPORTGEN), *argv], cwd=ws.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env, start_new_session=True)
+    try:
+        assert first.stderr is not None
+        reader = io.TextIOWrapper(first.stderr, encoding="utf-8")
+        seen = []
+        for line in reader:
+            seen.append(line)
+            if line.startswith("plan:"):
+                break
+        else:
+            raise AssertionError("build A printed no plan: " + "".join(seen))
+        second = ws.build()
+        rest = reader.read()  # until A ends (its template meets the 20 s limit)
+        first.wait(90)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    return ws, before, second, Run(argv, first.returncode, "", "".join(seen) + rest)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-second-build-while-one-runs"))
+def test_second_build_while_one_runs(case: Case, background: Background) -> None:
+    ws, before, second, first = background.result(case.id)
+    assert_clean_failure(second)
+    assert "another build is running" in second.output, str(second)
+    assert first.code == 1, str(first)  # the runaway template failed A, writing nothing either
+    assert_unchanged(before, ws.snapshot())
+
+
+# --- a worker killed mid-brief -------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-worker-killed"))
+def test_worker_killed_mid_brief(case: Case, ws: Workspace) -> None:
+    """Four briefs on two workers; at the first finished brief, one worker is killed (SIGKILL). The briefs it
+    had not finished are retried or fail with a clear message; every other brief is built, whole."""
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.orchestrate import build
+
+    names = [f"co{i}" for i in range(4)]
+    for i, name in enumerate(names):
+        ws.write(yaml_text(**{"company.name": f"Company {i}", "valuation.post_money": 12000 + i}), f"{name}.yaml")
+    existing = {p.pid for p in multiprocessing.active_children()}
+    killed: list[int] = []
+
+    def on_event(kind: str, payload: Any) -> None:
+        if kind == "done" and not killed:
+            workers = [p for p in multiprocessing.active_children() if p.pid not in existing and p.is_alive()]
+            assert workers, "no pool worker to kill"
+            os.kill(workers[0].pid, signal.SIGKILL)
+            killed.append(workers[0].pid)
+
+    report = build([str(ws.inputs)], BuildOptions(out_dir=str(ws.out), jobs=2), on_event=on_event)
+    assert killed
+    by_name = {Path(r.input).stem: r for r in report.results}
+    assert sorted(by_name) == names
+    for result in report.failed:
+        assert any("worker process died" in e for e in result.errors), result.errors
+    assert len(report.built) >= 3
+    assert report.exit_code == (1 if report.failed else 0)
+    manifest = json.loads((ws.out / ".reportgen" / "manifest.json").read_text())
+    for result in report.built:
+        folder = ws.out / result.name
+        json.loads((folder / "model.json").read_text(), parse_constant=lambda c: pytest.fail(c))
+        import pypdf
+
+        assert len(pypdf.PdfReader(str(folder / "brief.pdf")).pages) > 1
+        assert (folder / "brief.html").read_text().rstrip().endswith("</html>")
+        assert result.name in manifest["entries"]
+    for result in report.failed:
+        assert result.name not in manifest["entries"]
+    assert not list(ws.out.rglob(".tmp-*"))
+
+
+# --- what a killed build left behind ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-leftover-temp-files"))
+def test_leftover_temp_files_are_removed(case: Case, ws: Workspace) -> None:
+    leftovers = [ws.out / "acme" / ".tmp-k1ll3d-brief.pdf", ws.out / "acme" / "charts" / ".tmp-x-cash.svg",
+                 ws.out / ".tmp-y-index.html", ws.out / ".reportgen" / ".tmp-z-manifest.json"]
+    for path in leftovers:
+        path.write_bytes(b"%PDF-1.7 half a file")
+    ws.write(CHANGED)
+    run = ws.build()
+    assert run.code == 0, str(run)
+    assert [p for p in leftovers if p.exists()] == []
+    assert not list(ws.out.rglob(".tmp-*"))
+    files = snapshot(ws.out)
+    assert {"acme/brief.pdf", "acme/brief.html", "acme/model.json", "index.html"} <= set(files)
