@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     Batch,
+    BriefFiles,
     Case,
     Server,
     Workspace,
@@ -19,6 +20,7 @@ from conftest import (
     line_of,
     markup_problems,
     params,
+    reportgen,
     squash,
     text_of,
     yaml_text,
@@ -55,6 +57,14 @@ CASES = [
     Case(F, "m-name-css-import", "inert", {"company.name": f"@import url({SERVER}/)"}, bug=CHART_BUG),
     Case(F, "m-provider-quoted-href", "inert", {"compute.providers.2.name": f'x href="{SERVER}/p" y'},
          bug=CHART_BUG),
+    # the input's file name is text too: it names the brief's folder, which the intranet index links to
+    Case(F, "m-file-name-markup", "inert", {"file": '<img src=x onerror=alert(1)> "q"'}),
+    Case(F, "m-file-name-javascript-url", "inert", {"file": "javascript:alert(document.domain)"},
+         bug="BUG (stored XSS): an input named javascript:alert(document.domain).yaml is built into the folder "
+             "of that name, and OUT/index.html links to it as <a href=\"javascript:alert(document.domain)/"
+             "brief.html\">: clicking the company in the intranet index runs the script (checked in Chromium). "
+             "templates/index.html.j2 puts b.folder in href unencoded; reportgen/build/plan.py output_name "
+             "accepts any file stem"),
     # error: source keys must name a field of the input
     Case(F, "m-source-key-script", "error", "<script>alert(1)</script>"),
     Case(F, "m-source-key-jinja", "error", "{{ 7*7 }}"),
@@ -78,13 +88,17 @@ def _input(case: Case, server: Server) -> str:
     return yaml_text(**changes, sources=sources)
 
 
+FIELD_CASES = [c for c in CASES if c.outcome == "inert" and "file" not in c.data]
+NAME_CASES = [c for c in CASES if c.outcome == "inert" and "file" in c.data]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory, server: Server) -> Batch:
-    inputs = {case.id: _input(case, server) for case in CASES if case.outcome == "inert"}
+    inputs = {case.id: _input(case, server) for case in FIELD_CASES}
     return build_batch(tmp_path_factory.mktemp("markup"), inputs)
 
 
-@pytest.mark.parametrize("case", params(CASES, outcome="inert"))
+@pytest.mark.parametrize("case", params(FIELD_CASES))
 def test_inert(case: Case, batch: Batch, server: Server) -> None:
     brief = batch.brief(case)
     texts = list(_texts(case, server).values())
@@ -97,7 +111,7 @@ def test_inert(case: Case, batch: Batch, server: Server) -> None:
     assert server.requests == []
 
 
-@pytest.mark.parametrize("case", params(CASES, outcome="inert"))
+@pytest.mark.parametrize("case", params(FIELD_CASES))
 def test_index_page_shows_names_as_text(case: Case, batch: Batch, server: Server) -> None:
     """The intranet index lists every brief by company name: escaped there too."""
     batch.brief(case)
@@ -127,6 +141,20 @@ def test_batch_wrote_nothing_outside_its_briefs(batch: Batch) -> None:
     """The batch folder holds the briefs, the index and reportgen's state, and nothing else."""
     out: Path = batch.root / "out"
     names = {path.name for path in out.iterdir()}
-    expected = {case.id for case in CASES if case.outcome == "inert" and case.id in batch.built}
+    expected = {case.id for case in FIELD_CASES if case.id in batch.built}
     assert names - expected == {"index.html", ".reportgen"}
     assert not list(out.rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("case", params(NAME_CASES))
+def test_file_name_is_text(case: Case, tmp_path: Path) -> None:
+    """An input file with a hostile name (HTML and JSON are enough: the index links to the HTML)."""
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / f"{case.data['file']}.yaml").write_text(yaml_text(), encoding="utf-8")
+    run = reportgen("build", "inputs", "--out", "out", "--format", "html,json", cwd=tmp_path)
+    assert run.code == 0 and "Traceback" not in run.output, str(run)
+    brief = BriefFiles(tmp_path / "out" / case.data["file"])
+    assert markup_problems(brief.html) == []
+    assert f"{case.data['file']}.yaml" in brief.html_text  # the footer names the input, as text
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert markup_problems(index, relative_links=True) == []

@@ -24,6 +24,7 @@ from conftest import (
     extending,
     line_of,
     params,
+    reportgen,
     write_templates,
     yaml_text,
 )
@@ -55,6 +56,11 @@ PATH_CASES = [  # revenue.history and the input file itself
     Case(F, "r-history-file-url", "error", "file-url"),
     Case(F, "r-history-symlink-out", "error", "symlink"),
     Case(F, "r-input-symlink-out", "error", "input-symlink", bug=INPUT_LINK_BUG),
+    Case(F, "r-input-named-index-html", "error", "index-name", bug=(
+        "BUG: an input named index.html.yaml is built into the folder OUT/index.html/, where the intranet index "
+        "page belongs: in a new output folder the brief is written and every build from then on fails with "
+        "'OUT/index.html: could not write: Is a directory' (exit 1), so the index is never written again; "
+        "build/plan.py output_name reserves no names")),
 ]
 _HEAD = 'reportgen">{links}<meta name="x'  # closes the author <meta> of the built-in layout: links in <head>
 TEMPLATE_CASES = [
@@ -153,6 +159,14 @@ def test_text_stays_text(case: Case, batch: Batch, server: Server, secret: Path)
 def test_path_leaving_the_folder_is_refused(case: Case, ws: Workspace, server: Server, secret: Path) -> None:
     outside = ws.root / "secret.csv"
     outside.write_text(f"period,revenue\n2024,1\n{MARKER},2\n", encoding="utf-8")
+    if case.data == "index-name":  # a new output folder: nothing of the index exists yet
+        ws.write(yaml_text())
+        ws.write(yaml_text(), "index.html.yaml")
+        run = reportgen("build", "inputs", "--out", "fresh", "--format", "json", cwd=ws.root)
+        assert run.code == 1 and "Traceback" not in run.output, str(run)
+        assert "inputs/index.html.yaml: " in run.output and "fresh/index.html: could not write" not in run.output
+        assert (ws.root / "fresh" / "index.html").is_file(), "the index page is gone"
+        return
     if case.data == "input-symlink":
         leaked = ws.root / "elsewhere.yaml"
         leaked.write_text(f"schema: reportgen/v1\n{MARKER}: 1\n", encoding="utf-8")
