@@ -172,3 +172,33 @@ def test_index_page_is_self_contained_and_links_every_brief(outputs: Path, brief
                                                                      r"model\.json)'", p)]
     assert others == []
     assert document.find("script") == []
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_every_table_has_its_header_cells(briefs, stem):
+    """Table by table (not only over the page): every body row opens with a <th scope="row">, and a
+    data cell is labelled either by a <th scope="col"> header row or, in a key/value table (the
+    appendix's assumptions, three pairs a row), by the <th scope="row"> right before it."""
+    html = briefs[stem].html
+    tables = re.findall(r"<table\b.*?</table>", html, flags=re.S | re.I)
+    assert len(tables) >= 5
+    for number, table in enumerate(tables, 1):
+        document = HtmlDocument.parse(table)
+        caption = " ".join(document.find("caption")[0].text.split()) if document.find("caption") else f"#{number}"
+        has_columns = any(th.attrs.get("scope") == "col" for th in document.find("th"))
+        for body in re.findall(r"<tbody\b.*?</tbody>", table, flags=re.S | re.I):
+            for tr in re.findall(r"<tr\b.*?</tr>", body, flags=re.S | re.I):
+                cells = [(tag.lower(), 'scope="row"' in attrs) for tag, attrs in
+                         re.findall(r"<(th|td)\b([^>]*)>", tr, flags=re.I)]
+                assert cells and cells[0] == ("th", True), f"table {caption!r}: row without a row header: {tr[:120]!r}"
+                if not has_columns:
+                    unlabelled = [i for i, (tag, _) in enumerate(cells) if tag == "td" and cells[i - 1] != ("th", True)]
+                    assert unlabelled == [], f"table {caption!r}: data cells without a header: {tr[:120]!r}"
+
+
+def test_meridian_money_is_in_pounds(briefs):
+    """The third example (GBP million): every amount in GBP, none in dollars or euros."""
+    text = briefs["meridian-2026"].html_text
+    amounts = re.findall(r"(?:\$|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)", text)
+    assert amounts and all(a.startswith(("GBP ", "-GBP ")) for a in amounts), sorted(set(amounts))[:20]
+    assert "GBP 12.5 billion" in text and "GBP 880 million" in text  # post-money 12,500 and run rate 880

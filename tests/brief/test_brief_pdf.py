@@ -283,3 +283,31 @@ def test_pdfa_is_the_same_brief(pdfa, nordlicht):
     assert pdfa.reader.metadata.title == nordlicht.reader.metadata.title
     assert [f for f in pdf_fonts(pdfa.reader) if not f["files"]] == []
     assert missing(pdfa.prose("pdftotext"), list(SECTION_TITLES) + KEY_SENTENCES["nordlicht-2026"]) == []
+
+
+def test_pdfa_xmp_agrees_with_the_document_information(pdfa):
+    """PDF/A wants the XMP packet and the Info dictionary to say the same: title, author, subject and
+    dates (the as_of date, not the build time)."""
+    reader = pdfa.reader
+    xmp = ElementTree.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    ns = {"dc": "http://purl.org/dc/elements/1.1/", "xmp": "http://ns.adobe.com/xap/1.0/",
+          "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+
+    def texts(path: str) -> list[str]:
+        return [(e.text or "").strip() for e in xmp.iterfind(f".//{path}", ns)]
+
+    meta = reader.metadata
+    as_of = pdfa.model["company"]["as_of"]
+    assert texts("dc:title/rdf:Alt/rdf:li") == [meta.title]
+    assert texts("dc:creator/rdf:Seq/rdf:li") == [meta.author]
+    assert texts("dc:description/rdf:Alt/rdf:li") == [meta.subject]
+    assert [d[:10] for d in texts("xmp:CreateDate")] == [as_of]
+    assert [d[:10] for d in texts("xmp:ModifyDate")] == [as_of]
+    assert meta.creation_date.date().isoformat() == as_of
+
+
+def test_pdfa_build_is_byte_identical_when_repeated(pdfa, tmp_path):
+    out = tmp_path / "again"
+    run = reportgen("build", "inputs/nordlicht-2026.yaml", "--out", out, "--pdf-variant", "pdf/a-3b")
+    assert run.code == 0, str(run)
+    assert (out / "nordlicht-2026" / "brief.pdf").read_bytes() == pdfa.pdf_path.read_bytes()
