@@ -83,9 +83,18 @@ def parse_document(text: str, file: str) -> tuple[Any, Locations]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    where = Locations(file)
     try:
-        return _build(yaml.parse(text, Loader=loader), where), where
+        try:
+            where = Locations(file)
+            return _build(yaml.parse(text, Loader=loader), where), where
+        except yaml.MarkedYAMLError as exc:
+            # libyaml 0.2.6 and later stop at 1,000 levels while their scanner looks ahead for a simple key
+            # ('[[[[...'), before our own 32-level check sees the events; the pure-Python parser does not
+            # look that far ahead, so it reaches our check and the message names the field.
+            if loader is yaml.SafeLoader or "nesting depth" not in str(exc.problem):
+                raise
+            where = Locations(file)
+            return _build(yaml.parse(text, Loader=yaml.SafeLoader), where), where
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -9,7 +9,7 @@ Source) are refused, and the terminal never receives a raw escape from an input.
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from hostilekit import (
     Batch,
     Case,
     Raw,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from hostilekit import (
     INPUT,
     REPORTGEN,
     Background,
@@ -136,7 +136,7 @@ def changed_charts(tmp_path_factory: pytest.TempPathFactory, prebuilt: Path) -> 
     root = tmp_path_factory.mktemp("changed")
     (root / "inputs").mkdir()
     (root / INPUT).write_text(CHANGED, encoding="utf-8")
-    from conftest import reportgen
+    from hostilekit import reportgen
 
     run = reportgen("build", INPUT, "--out", "out", cwd=root)
     assert run.code == 0, str(run)
@@ -234,7 +234,7 @@ def test_read_only_output(case: Case, ws: Workspace, changed_charts: Path) -> No
 def test_out_is_a_file(case: Case, ws: Workspace) -> None:
     ws.write(CHANGED)
     (ws.root / "plain-file").write_text("not a folder\n")
-    from conftest import reportgen
+    from hostilekit import reportgen
 
     run = reportgen("build", INPUT, "--out", "plain-file", cwd=ws.root)
     assert run.code in (1, 2) and "Traceback" not in run.output, str(run)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from hostilekit import (
     INPUT,
     REPORTGEN,
     Background,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Batch, Case, Workspace, build_batch, document, line_of, params, to_yaml
+from hostilekit import Batch, Case, Workspace, build_batch, document, line_of, params, to_yaml
 
 F = "numbers"
 

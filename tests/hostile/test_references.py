@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import (
+from hostilekit import (
     MARKER,
     Batch,
     BriefFiles,
@@ -214,7 +214,7 @@ def _assert_nothing_leaked(brief: BriefFiles, run_output: str) -> None:
     assert MARKER.encode() not in brief.pdf_bytes
     assert b"root:x:0:0" not in brief.pdf_bytes
     assert MARKER not in brief.html and MARKER not in run_output
-    from conftest import pdf_problems
+    from hostilekit import pdf_problems
 
     assert pdf_problems(brief.reader) == []
 

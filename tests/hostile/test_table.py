@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FAMILIES, OUTCOMES, SECURITY_MD, Case
+from hostilekit import FAMILIES, OUTCOMES, SECURITY_MD, Case
 
 HERE = Path(__file__).parent
 MODULES = sorted(path.stem for path in HERE.glob("test_*.py") if path.stem != "test_table")

@@ -9,7 +9,7 @@ are refused where numbers or flags belong; numbers that overflow a float are ref
 from __future__ import annotations
 
 import pytest
-from conftest import Case, Workspace, line_of, params, yaml_text
+from hostilekit import Case, Workspace, line_of, params, yaml_text
 
 F = "yaml"
 GOOD = yaml_text()
@@ -108,7 +108,7 @@ def test_yaml_trick_is_a_located_error(case: Case, ws: Workspace) -> None:
 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: "python" in c.id))
 def test_validate_runs_no_code_either(case: Case, ws: Workspace) -> None:
-    from conftest import reportgen
+    from hostilekit import reportgen
 
     ws.write(case.data[0])
     run = reportgen("validate", "inputs/acme.yaml", cwd=ws.root)

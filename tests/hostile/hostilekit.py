@@ -1,0 +1,711 @@
+"""Fixtures and helpers of the hostile-input suite.
+
+Every case ends in exactly one of two ways, and its test asserts which:
+
+- **error**: a located error (``FILE:LINE: field`` for inputs, the template's name for templates), exit code 1,
+  and NOT ONE byte written or changed in the output folder. The folder always holds a good brief of the same
+  name, built before (``prebuilt``), so "changed" is meaningful: a build that replaced it would be caught.
+- **inert**: the brief builds, and the hostile text is only text: escaped in brief.html (no script, frame,
+  object, link, remote image or event handler came from it), literal in the PDF's text, and the PDF carries
+  no attachment, embedded file, JavaScript, launch or URI action. The local HTTP server got no request.
+
+Each test module lists its cases in ``CASES`` (family, id, expected outcome); ``test_table.py`` counts them
+and keeps the table in SECURITY.md in step. A case whose test exposes a bug of reportgen carries ``bug``:
+its test is ``xfail(strict=True)`` with that reason, so the suite stays green until the bug is fixed, and
+then insists that the mark is removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import hashlib
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from functools import cached_property
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
+SECURITY_MD = ROOT / "SECURITY.md"
+MARKER = "SECRET-MARKER-123"  # content of files that must never reach a brief or a log
+INPUT = "inputs/acme.yaml"  # every case's input, as the CLI shows it (runs use the workspace as cwd)
+
+# The families of the suite, in the order of SECURITY.md's table.
+FAMILIES = {
+    "markup": "1. Markup and script in text fields",
+    "references": "2. URLs and file references in text, templates, CSS and chart specs",
+    "yaml": "3. YAML tricks",
+    "numbers": "4. Numeric traps",
+    "encoding": "5. Encoding",
+    "history": "6. Broken history files",
+    "templates": "7. Template traps (`--templates`)",
+    "faults": "8. Faults: disk full, read-only output, killed worker, concurrent build",
+}
+OUTCOMES = ("error", "inert")
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One hostile case: its family, id, the outcome the suite asserts, and what the test needs."""
+
+    family: str
+    id: str
+    outcome: str
+    data: Any = None
+    bug: str | None = None  # a known bug of reportgen: the test is xfail(strict=True) with this reason
+
+    def __post_init__(self) -> None:
+        assert self.family in FAMILIES, self.family
+        assert self.outcome in OUTCOMES, self.outcome
+
+
+def params(cases: list[Case], *, outcome: str | None = None, where: Any = None) -> list[Any]:
+    """pytest parameters of ``cases`` (those with ``outcome``, and those ``where(case)`` accepts), each with
+    its id, and a strict xfail mark when the case documents a bug."""
+    chosen = [c for c in cases if (outcome is None or c.outcome == outcome) and (where is None or where(c))]
+    return [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.bug)] if c.bug else [])
+            for c in chosen]
+
+
+# --- inputs -------------------------------------------------------------------------------------------
+
+BASE: dict[str, Any] = {
+    "schema": "reportgen/v1",
+    "company": {"name": "Acme Labs", "as_of": "2026-06-30", "currency": "GBP", "unit": "million"},
+    "valuation": {"post_money": 12500, "latest_raise": 1400, "raise_from_cloud_investors": 0.35},
+    "cash_on_hand": 1650,
+    "revenue": {"run_rate": 880, "growth_y1": 0.9, "growth_long": 0.05, "fade": 0.65},
+    "costs": {"inference_share": 0.38, "training_spend": 520, "training_growth": 0.25, "opex_share": 0.35},
+    "compute": {
+        "price_decline": 0.18,
+        "providers": [
+            {"name": "Google Cloud", "share": 0.55, "commitment": 2400, "years": 6, "investor": True},
+            {"name": "CoreWeave", "share": 0.3, "commitment": 600, "years": 3},
+            {"name": "Lambda", "share": 0.15},
+        ],
+    },
+    "peers": [
+        {"name": "Anthropic", "post_money": 965000, "run_rate": 47000,
+         "providers": [{"name": "Amazon Web Services", "share": 0.8}, {"name": "Google Cloud", "share": 0.2}]},
+    ],
+    "monte_carlo": {"paths": 2000, "seed": 3},
+    "sources": {"valuation.post_money": "Press reports of the Series C"},
+    "notes": "Invented company for the hostile-input suite.",
+}
+
+
+class Raw(str):
+    """A scalar written into the YAML exactly as given (``yes``, ``1:30``, ``!!python/...``)."""
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, Raw):
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        # JSON strings are YAML double-quoted scalars: every character survives, controls as escapes.
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(type(value))
+
+
+def _key(key: str) -> str:
+    return key if isinstance(key, Raw) or _PLAIN_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def to_yaml(value: Any, indent: int = 0) -> str:
+    """Block-style YAML of ``value``, one field per line (so a field's line is easy to find)."""
+    pad = " " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                lines.append(f"{pad}{_key(key)}:")
+                lines.append(to_yaml(item, indent + 2))
+            else:
+                lines.append(f"{pad}{_key(key)}: {_scalar(item) if not isinstance(item, dict | list) else '[]'}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                body = to_yaml(item, indent + 2)
+                lines.append(pad + "- " + body[indent + 2:])
+            else:
+                lines.append(f"{pad}- {_scalar(item)}")
+    else:
+        lines.append(pad + _scalar(value))
+    return "\n".join(lines)
+
+
+def document(**changes: Any) -> dict[str, Any]:
+    """A deep copy of BASE with dotted paths replaced: ``document(**{"company.name": "x"})``; ``DELETE``
+    removes a field."""
+    doc = json.loads(json.dumps(BASE))
+    for path, value in changes.items():
+        parts = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node = doc
+        for part in parts[:-1]:
+            node = node[part]
+        if value is DELETE:
+            del node[parts[-1]]
+        else:
+            node[parts[-1]] = value
+    return doc
+
+
+DELETE = object()
+
+
+def yaml_text(**changes: Any) -> str:
+    return to_yaml(document(**changes)) + "\n"
+
+
+def line_of(text: str, needle: str, start: int = 1) -> int:
+    """1-based number of the first line at or after ``start`` that contains ``needle``."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} is not in the input")
+
+
+# --- running the CLI ----------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Run:
+    args: list[str]
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def __str__(self) -> str:
+        return (f"$ reportgen {' '.join(self.args)}\nexit {self.code}\n"
+                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
+
+
+class Timeout(AssertionError):
+    """The command did not finish within its (generous) time limit; it and its children were killed."""
+
+
+def _limit_memory(limit: int) -> Any:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float = 120,
+              memory_limit: int | None = None) -> Run:
+    """The real command, through a pipe (plain lines, no progress bars), with a generous timeout. It runs
+    in its own process group, so that on a timeout its workers and forkserver are killed with it. With
+    ``memory_limit`` (bytes of address space), a runaway read fails instead of exhausting the machine."""
+    assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv"
+    argv = [str(a) for a in args]
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
+    process = subprocess.Popen([str(REPORTGEN), *argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, start_new_session=True,
+                               preexec_fn=_limit_memory(memory_limit) if memory_limit else None)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise Timeout(f"reportgen {' '.join(argv)} did not finish within {timeout:g} s") from None
+    return Run(argv, process.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+# --- the output folder: snapshots ---------------------------------------------------------------------
+
+LOCK = ".reportgen/build.lock"  # the lock file itself is not output
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and folder under ``folder`` by relative path: sha256 of the bytes ("dir" for folders)."""
+    found: dict[str, str] = {}
+    if not folder.exists():
+        return found
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative == LOCK:
+            continue
+        if path.is_symlink():
+            found[relative] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            found[relative] = "dir"
+        else:
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def assert_unchanged(before: dict[str, str], after: dict[str, str]) -> None:
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    changed = sorted(k for k in set(before) & set(after) if before[k] != after[k])
+    assert (added, removed, changed) == ([], [], []), "the output folder changed"
+
+
+_LOCATED = r"^(?:error: )?{file}:(\d+): {field}: (.*)$"
+
+
+def assert_located(run: Run, *, field: str, line: int | None = None, file: str = INPUT,
+                   contains: str | None = None) -> str:
+    """``FILE:LINE: field: message`` in the output; returns the message."""
+    pattern = re.compile(_LOCATED.format(file=re.escape(file), field=re.escape(field)), re.M)
+    matches = pattern.findall(run.output)
+    assert matches, f"no located error for {field}:\n{run}"
+    if line is not None:
+        assert any(int(found) == line for found, _ in matches), f"{field} not located at line {line}:\n{run}"
+    if contains is not None:
+        assert any(contains in message for _, message in matches), run
+    return matches[0][1]
+
+
+def assert_clean_failure(run: Run) -> None:
+    assert run.code == 1, str(run)
+    assert "Traceback" not in run.output and "internal error" not in run.output, str(run)
+
+
+# --- the workspace of one case ------------------------------------------------------------------------
+
+class Workspace:
+    """``tmp_path`` with ``inputs/`` and ``out/`` (a copy of the pre-built good brief ``acme``)."""
+
+    def __init__(self, root: Path, prebuilt: Path):
+        self.root = root
+        self.inputs = root / "inputs"
+        self.inputs.mkdir()
+        self.out = root / "out"
+        shutil.copytree(prebuilt, self.out, symlinks=True)
+
+    def write(self, content: str | bytes | dict[str, Any], name: str = "acme.yaml") -> Path:
+        path = self.inputs / name
+        if isinstance(content, dict):
+            content = to_yaml(content) + "\n"
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+        return path
+
+    def build(self, *options: str | os.PathLike, inputs: tuple[str, ...] = (INPUT,), timeout: float = 120,
+              memory_limit: int | None = None) -> Run:
+        return reportgen("build", *inputs, "--out", "out", *options, cwd=self.root, timeout=timeout,
+                         memory_limit=memory_limit)
+
+    def snapshot(self) -> dict[str, str]:
+        return snapshot(self.out)
+
+    def expect_error(self, *options: str | os.PathLike, field: str | None = None, line: int | None = None,
+                     contains: str | None = None, file: str = INPUT, inputs: tuple[str, ...] = (INPUT,),
+                     timeout: float = 120, memory_limit: int | None = None) -> Run:
+        """Build; assert exit 1, no traceback, the located error, and an untouched output folder."""
+        before = self.snapshot()
+        run = self.build(*options, inputs=inputs, timeout=timeout, memory_limit=memory_limit)
+        assert_clean_failure(run)
+        if field is not None:
+            assert_located(run, field=field, line=line, contains=contains, file=file)
+        elif contains is not None:
+            assert contains in run.output, str(run)
+        assert_unchanged(before, self.snapshot())
+        return run
+
+
+@pytest.fixture(scope="session")
+def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A good brief ``acme`` (PDF, HTML, model.json, charts, index, manifest, chart cache), built once."""
+    root = tmp_path_factory.mktemp("prebuilt")
+    (root / "inputs").mkdir()
+    (root / INPUT).write_text(yaml_text(), encoding="utf-8")
+    run = reportgen("build", INPUT, "--out", "out", cwd=root)
+    assert run.code == 0, str(run)
+    for name in ("brief.pdf", "brief.html", "model.json"):
+        assert (root / "out" / "acme" / name).is_file()
+    return root / "out"
+
+
+@pytest.fixture
+def ws(tmp_path: Path, prebuilt: Path) -> Workspace:
+    return Workspace(tmp_path, prebuilt)
+
+
+@pytest.fixture(scope="session")
+def secret(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A file outside every input and templates folder, whose marker must never show up anywhere."""
+    path = tmp_path_factory.mktemp("secret") / "secret.txt"
+    path.write_text(f"{MARKER}\n", encoding="utf-8")
+    return path
+
+
+# --- a local HTTP server that must get no request ----------------------------------------------------
+
+class Server:
+    def __init__(self) -> None:
+        requests: list[str] = []
+        self.requests = requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                requests.append(f"{self.command} {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/css")
+                self.end_headers()
+                self.wfile.write(b"body{}")
+
+            do_GET = do_POST = do_HEAD = do_PUT = do_OPTIONS = _record
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    running = Server()
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+# --- reading a brief ---------------------------------------------------------------------------------
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.texts: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, attrs))
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        (self.styles if self._in_style else self.texts).append(data)
+
+
+FORBIDDEN_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "base", "form",
+                      "input", "button", "portal", "svg", "math", "audio", "video", "source", "track"}
+URL_ATTRIBUTES = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href",
+                  "manifest", "codebase", "cite", "longdesc", "ping"}
+_CSS_FETCH = re.compile(r"@import|url\(\s*['\"]?(?!data:|#)", re.I)
+
+
+def squash(text: str) -> str:
+    """Text without whitespace: line breaks and wrapping differ between HTML, PDF and extractors."""
+    return "".join(text.split())
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML document, entities decoded (what a reader sees)."""
+    parsed = _Markup()
+    parsed.feed(html)
+    parsed.close()
+    return " ".join(parsed.texts)
+
+
+def _relative(target: str) -> bool:
+    """A link to a file next to the page (the index links to each brief's folder)."""
+    return not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|^[/\\]", target) and ".." not in target.split("/")
+
+
+def markup_problems(html: str, *, relative_links: bool = False) -> list[str]:
+    """Everything in ``html`` that runs script or loads something from outside the page (with
+    ``relative_links``, ``<a href>`` to files next to the page is allowed)."""
+    parsed = _Markup()
+    parsed.feed(html)
+    parsed.close()
+    problems = []
+    for tag, attrs in parsed.elements:
+        if tag in FORBIDDEN_ELEMENTS:
+            problems.append(f"<{tag}> element")
+        if tag == "meta" and any(n == "http-equiv" for n, _ in attrs):
+            problems.append("<meta http-equiv>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}=...> event handler")
+            if name in URL_ATTRIBUTES and value is not None:
+                target = value.strip()
+                if relative_links and tag == "a" and name == "href" and _relative(target):
+                    continue
+                if not (target.startswith("#") or target.startswith("data:") or target == ""):
+                    problems.append(f"<{tag} {name}={target[:80]!r}> refers outside the page")
+            if name == "style" and value and _CSS_FETCH.search(value):
+                problems.append(f"<{tag} style=...> loads something")
+    for css in parsed.styles:
+        if _CSS_FETCH.search(css) or "</" in css:
+            problems.append("<style> loads something")
+    return problems
+
+
+def svg_problems(svg: str) -> list[str]:
+    """Script, foreign content, event handlers or outside references in a chart's SVG."""
+    problems = []
+    root = ElementTree.fromstring(svg)
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("script", "foreignObject", "iframe", "image", "a"):
+            problems.append(f"<{tag}> in SVG")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if local.startswith("on"):
+                problems.append(f"SVG event handler {local}")
+            if local in ("href", "src") and not value.startswith("#"):
+                problems.append(f"SVG {local}={value[:80]!r}")
+    return problems
+
+
+_PDF_BAD_KEYS = {"/JS", "/JavaScript", "/EmbeddedFile", "/EmbeddedFiles", "/Launch", "/URI", "/AA", "/OpenAction",
+                 "/RichMedia", "/XFA", "/AcroForm"}
+_PDF_BAD_ACTIONS = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition",
+                    "/RichMediaExecute", "/Sound", "/Movie"}
+
+
+def pdf_problems(reader: Any) -> list[str]:
+    """Attachments, embedded files, scripts and actions that leave the document, anywhere in the PDF."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    problems = []
+    if reader.attachments:
+        problems.append(f"attachments: {sorted(reader.attachments)}")
+    root = reader.trailer["/Root"]
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        for key in ("/EmbeddedFiles", "/JavaScript"):
+            if key in names:
+                problems.append(f"catalog /Names has {key}")
+    seen: set[int] = set()
+    stack: list[Any] = [reader.trailer]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, DictionaryObject):
+            for key, value in node.items():
+                if key in _PDF_BAD_KEYS:
+                    problems.append(f"PDF object has {key}")
+                if key == "/S" and value in _PDF_BAD_ACTIONS:
+                    problems.append(f"PDF action {value}")
+                if key == "/Subtype" and value in ("/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia"):
+                    problems.append(f"PDF annotation {value}")
+                if key != "/Parent":
+                    stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return sorted(set(problems))
+
+
+class BriefFiles:
+    """The files of one built brief."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    @cached_property
+    def html(self) -> str:
+        return (self.folder / "brief.html").read_text(encoding="utf-8")
+
+    @cached_property
+    def html_text(self) -> str:
+        return text_of(self.html)
+
+    @cached_property
+    def html_attribute_values(self) -> list[str]:
+        parsed = _Markup()
+        parsed.feed(self.html)
+        parsed.close()
+        return [value for _, attrs in parsed.elements for _, value in attrs if value]
+
+    @cached_property
+    def pdf_bytes(self) -> bytes:
+        return (self.folder / "brief.pdf").read_bytes()
+
+    @cached_property
+    def reader(self) -> Any:
+        import io
+
+        import pypdf
+
+        return pypdf.PdfReader(io.BytesIO(self.pdf_bytes))
+
+    @cached_property
+    def pdf_text(self) -> str:
+        return "\n".join(page.extract_text() or "" for page in self.reader.pages)
+
+    @cached_property
+    def model_json(self) -> dict[str, Any]:
+        def refuse(constant: str) -> Any:
+            raise AssertionError(f"model.json contains {constant}")
+
+        return json.loads((self.folder / "model.json").read_text(encoding="utf-8"), parse_constant=refuse)
+
+    def chart_svgs(self) -> list[str]:
+        svgs = [path.read_text(encoding="utf-8") for path in sorted((self.folder / "charts").glob("*.svg"))]
+        for uri in re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", self.html):
+            svgs.append(base64.b64decode(uri).decode("utf-8"))
+        return svgs
+
+    def assert_inert(self, texts: list[str] = (), *, in_pdf: bool = True, absent: list[str] = ()) -> None:
+        """The brief is whole and clean, and each of ``texts`` shows as literal text."""
+        assert self.model_json  # parses, with no NaN or Infinity
+        assert markup_problems(self.html) == []
+        for svg in self.chart_svgs():
+            assert svg_problems(svg) == []
+        assert pdf_problems(self.reader) == []
+        for text in texts:
+            assert squash(text) in squash(self.html_text), f"{text!r} is not text of brief.html"
+            if "<" in text or ">" in text:
+                # The raw markup never appears in the source: only as escaped text.
+                assert text not in self.html, f"{text!r} appears unescaped in brief.html"
+            if in_pdf:
+                assert squash(text) in squash(self.pdf_text), f"{text!r} is not text of brief.pdf"
+        for text in absent:
+            assert text not in self.html and text not in self.html_text, f"{text!r} in brief.html"
+            assert text not in self.pdf_text and text.encode() not in self.pdf_bytes, f"{text!r} in brief.pdf"
+
+
+# --- many inert cases in one build -------------------------------------------------------------------
+
+class Batch:
+    """Several inputs built by one ``reportgen build DIR --json`` (one input per case, named by its id)."""
+
+    def __init__(self, root: Path, run: Run):
+        self.root = root
+        self.run = run
+        summary = json.loads(run.stdout)
+        self.built = {Path(item["input"]).stem: item for item in summary["built"]}
+        self.failed = {Path(item["input"]).stem: item for item in summary["failed"]}
+
+    def brief(self, case: Case) -> BriefFiles:
+        assert case.id not in self.failed, f"{case.id} failed: {self.failed[case.id]['errors']}"
+        assert case.id in self.built, f"{case.id} was not built:\n{self.run}"
+        assert "Traceback" not in self.run.output
+        return BriefFiles(self.root / "out" / case.id)
+
+    @cached_property
+    def index_html(self) -> str:
+        return (self.root / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def build_batch(root: Path, inputs: dict[str, str | bytes], *options: str, jobs: int = 2) -> Batch:
+    folder = root / "inputs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in inputs.items():
+        (folder / f"{name}.yaml").write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    run = reportgen("build", "inputs", "--out", "out", "--json", "--jobs", str(jobs), *options, cwd=root,
+                    timeout=300)
+    assert run.code in (0, 1), str(run)
+    return Batch(root, run)
+
+
+def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder
+
+
+def extending(**blocks: str) -> str:
+    """A brief.html.j2 that extends the built-in layout and replaces the given blocks."""
+    body = "".join(f"{{% block {name} %}}{content}{{% endblock %}}\n" for name, content in blocks.items())
+    return '{% extends "default:brief.html.j2" %}\n' + body
+
+
+# --- long waits, side by side ---------------------------------------------------------------------------
+
+# Jobs that mostly wait (a time limit, a hang, a slow refusal) are registered by their case id. When the suite
+# runs in one process, every selected job starts as the session starts, in a thread, so that their waits
+# overlap instead of adding up; each test then asserts on its job's result. Under xdist they run on demand.
+BACKGROUND_JOBS: dict[str, Any] = {}
+
+
+def background_job(case_id: str) -> Any:
+    """Register ``job(workspace) -> result`` for the case ``case_id``."""
+
+    def register(job: Any) -> Any:
+        BACKGROUND_JOBS[case_id] = job
+        return job
+
+    return register
+
+
+class Background:
+    def __init__(self, factory: pytest.TempPathFactory, prebuilt: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.factory = factory
+        self.prebuilt = prebuilt
+        self.pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="hostile-bg")
+        self.futures: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def start(self, case_id: str) -> None:
+        with self.lock:
+            if case_id not in self.futures:
+                root = self.factory.mktemp(case_id)
+                workspace = Workspace(root, self.prebuilt)
+                self.futures[case_id] = self.pool.submit(BACKGROUND_JOBS[case_id], workspace)
+
+    def result(self, case_id: str) -> Any:
+        self.start(case_id)
+        return self.futures[case_id].result()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               prebuilt: Path) -> Iterator[Background]:
+    runner = Background(tmp_path_factory, prebuilt)
+    if not hasattr(request.config, "workerinput"):  # one process: start every selected job now
+        for item in request.session.items:
+            case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+            if isinstance(case, Case) and case.id in BACKGROUND_JOBS:
+                runner.start(case.id)
+    try:
+        yield runner
+    finally:
+        runner.pool.shutdown(wait=True)
