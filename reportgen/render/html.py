@@ -28,7 +28,8 @@ def render_html(model: Model, charts: list[Any], *, target: str = "html", templa
     try:
         html = env.get_template(LAYOUT).render(context)
     except SecurityError as exc:
-        raise TemplateError(f"template refused by the sandbox: {exc}") from None
+        # The location matters most here: the refusal is what a reviewer of a hostile template looks for.
+        raise TemplateError(f"{_location(exc)}template refused by the sandbox: {exc}") from None
     except JinjaTemplateError as exc:
         raise TemplateError(f"{_location(exc)}{type(exc).__name__}: {exc.message or exc}") from None
     except (RecursionError, MemoryError, OverflowError) as exc:

@@ -190,11 +190,6 @@ def test_runaway_template_fails_within_its_limits(case: Case, background: Backgr
     assert not list(ws.out.rglob(".tmp-*"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (diagnostics): a sandbox refusal does not name the template or its "
-                                       "line ('template refused by the sandbox: access to attribute ... is "
-                                       "unsafe'), unlike TemplateNotFound and UndefinedError, which name "
-                                       "templates/brief.html.j2:LINE (render/html.py: the SecurityError branch "
-                                       "drops _location(exc))")
 def test_sandbox_refusal_names_the_template(ws: Workspace, server: Server, secret: Path) -> None:
     case = CASES[0]
     _setup(case, ws, server, secret)
