@@ -51,6 +51,12 @@ def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
         scaled *= 1000
         index -= 1
     text = significant(abs(scaled), digits)
+    if float(text.replace(",", "")) >= 1000 and index < len(UNITS) - 1:
+        # Rounding can carry into the next unit (999.6 million is "1,000 million" at three digits):
+        # the unit follows the rounded amount, so it reads "1 billion".
+        scaled /= 1000
+        index += 1
+        text = significant(abs(scaled), digits)
     symbol = CURRENCY_SYMBOLS.get(currency)
     amount = f"{symbol}{text}" if symbol else f"{currency} {text}"
     sign = "-" if scaled < 0 and text != "0" else ""

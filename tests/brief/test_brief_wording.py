@@ -138,10 +138,7 @@ def test_the_never_lists_can_match(anthropic, nordlicht):
 
 @pytest.mark.parametrize("stem", [
     "anthropic-2026",
-    pytest.param("nordlicht-2026", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: reportgen/render/filters.py money_text rounds after choosing the unit: 999.82 EUR million "
-        "(monte_carlo.revenue_final_p5) prints as 'EUR 1,000 million' instead of 'EUR 1 billion' on the cover; "
-        "money_text(999.6, 'EUR', 'million') == 'EUR 1,000 million'"))),
+    "nordlicht-2026",  # monte_carlo.revenue_final_p5 is 999.82 EUR million: "EUR 1 billion"
     "meridian-2026",
 ])
 def test_money_never_shows_a_thousand_of_a_unit(briefs, stem):
@@ -149,6 +146,14 @@ def test_money_never_shows_a_thousand_of_a_unit(briefs, stem):
     pattern = r"(?:\$|[A-Z]{3} )\d{1,3}(?:,\d{3})+(?:\.\d+)? (?:thousand|million|billion)\b"
     assert re.findall(pattern, brief.html_text) == []
     assert re.findall(pattern, brief.prose("pdftotext")) == []
+
+
+def test_money_chooses_its_unit_after_rounding():
+    assert money_text(999.6, "EUR", "million") == "EUR 1 billion"
+    assert money_text(-999.82, "EUR", "million") == "-EUR 1 billion"
+    assert money_text(0.9996, "USD", "billion") == "$1 billion"
+    assert money_text(999.4, "EUR", "million") == "EUR 999 million"
+    assert money_text(999.6, "EUR", "million", 2) == "EUR 1 billion"
 
 
 @pytest.mark.xfail(strict=True, reason=(
