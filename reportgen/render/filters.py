@@ -82,19 +82,26 @@ def money(context: Any, item: Any, digits: int = 3) -> Markup:
     return wrap(money_text(value, company["currency"], company["unit"], digits), item)
 
 
+def unsigned_zero(text: str, signed: bool = False) -> str:
+    """A tiny negative that rounds to zero ('-0.00x', '-0.0%') reads as the zero it shows: '0.00x', or
+    '+0.0%' where a sign is asked for, as an exact zero prints."""
+    if not text.startswith("-") or any(c in "123456789" for c in text):
+        return text
+    return ("+" if signed else "") + text[1:]
+
+
 def pct(item: Any, digits: int = 0, signed: bool = False) -> Markup:
     value = _value(item)
     if value is None:
         return wrap(NOT_AVAILABLE, item)
-    text = f"{value * 100:{'+' if signed else ''},.{digits}f}%"
-    return wrap("0%" if text in ("-0%", "+0%") and not signed else text, item)
+    return wrap(unsigned_zero(f"{value * 100:{'+' if signed else ''},.{digits}f}%", signed), item)
 
 
 def multiple(item: Any, digits: int = 1) -> Markup:
     value = _value(item)
     if value is None:
         return wrap(NOT_AVAILABLE, item)
-    return wrap(f"{value:,.{digits}f}x", item)
+    return wrap(unsigned_zero(f"{value:,.{digits}f}x"), item)
 
 
 def number(item: Any, digits: int = 2, bare: bool = False) -> Markup:

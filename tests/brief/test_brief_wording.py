@@ -191,10 +191,6 @@ def test_cover_lowest_cash_base_case_within_its_simulated_range(briefs, stem):
     assert mc["min_cash_p5"] <= base <= mc["min_cash_p95"], row
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: reportgen/render/filters.py prints a negative zero: multiple() never rounds '-0.00x' to '0.00x', and "
-    "pct() only fixes '-0%' for digits=0 (pct(-0.0004, 1) == '-0.0%'). The worked example with post_money 2000 "
-    "reads 'equity value turns negative at -$6.24 billion, -0.00x the price' (and '-0.00x' in the scenario table)"))
 def test_no_negative_zero_in_a_brief(tmp_path):
     """The adoption-plateau equity value (-$6.24 billion) against a larger price: -0.0031x, which
     rounds to zero at two decimals and must not read as a negative zero."""
@@ -210,6 +206,16 @@ def test_no_negative_zero_in_a_brief(tmp_path):
     text = " ".join(html_lines(html, root="body"))
     assert "equity value turns negative at -$6.24 billion" in text  # the sentence is there
     assert re.findall(r"-0(?:\.0+)?(?:x|%)", text) == []
+
+
+def test_filters_print_no_negative_zero():
+    from reportgen.render.filters import multiple, pct
+
+    assert str(multiple(-0.0031, 2)) == '<span class="fig">0.00x</span>'
+    assert str(multiple(-0.031, 2)) == '<span class="fig">-0.03x</span>'
+    assert str(pct(-0.0004, 1)) == '<span class="fig">0.0%</span>'
+    assert str(pct(-0.0004, 1, signed=True)) == str(pct(0.0, 1, signed=True)) == '<span class="fig">+0.0%</span>'
+    assert str(pct(-0.006, 1)) == '<span class="fig">-0.6%</span>'
 
 
 @pytest.mark.parametrize("stem", [
