@@ -131,15 +131,22 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
             if result.status == "built":
                 try:
                     _write(result, options, manifest, templates)
-                    saver.changed()
                 except OSError as exc:
                     result.status = "failed"
                     result.errors = [f"{result.input}: could not write {os.path.join(options.out_dir, result.name)}: "
                                      f"{exc.strerror or exc}; the previous brief is unchanged"]
+                else:
+                    # Outside the try above: the brief's files are renamed by now, so a manifest that cannot
+                    # be saved must not be reported as "the previous brief is unchanged".
+                    saver.changed()
             report.results.append(result)
             emit("done", result)
     finally:
         saver.flush()  # also on Ctrl-C: what was written is recorded
+    if saver.error is not None:
+        report.results.append(Result("(manifest)", "manifest", "", "failed", errors=[
+            f"{manifest.path}: could not write: {saver.error.strerror or saver.error}; the briefs built now are "
+            "whole, and the next build rebuilds them"]))
 
     if report.built:
         from reportgen.charts.render import prune_cache
@@ -252,6 +259,7 @@ class _ManifestSaver:
         self.manifest = manifest
         self.dirty = False
         self.last = time.monotonic()
+        self.error: OSError | None = None
 
     def changed(self) -> None:
         self.dirty = True
@@ -259,9 +267,16 @@ class _ManifestSaver:
             self.flush()
 
     def flush(self) -> None:
+        """Never raises OSError (it runs in a ``finally``, where a raise would hide the build's report):
+        a failed save is kept in ``error``, stays dirty and is retried by the next flush."""
         if self.dirty:
-            self.manifest.save()
-            self.dirty = False
+            try:
+                self.manifest.save()
+            except OSError as exc:
+                self.error = exc
+            else:
+                self.dirty = False
+                self.error = None  # a later save recorded everything the failed one missed
         self.last = time.monotonic()
 
 
