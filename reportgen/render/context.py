@@ -19,7 +19,8 @@ Top-level names (documented for template authors in README "Templates"):
   providers     the company's providers [{name, share, commitment, years, investor}]
   top_provider  the largest provider {name, share}; investors: providers that also invested
   charts        by name: {uri, facts}; chart_order: names in order
-  sources       [{number, text, fields}] (endnotes); provenance: appendix rows
+  sources       [{number, text, fields}] (endnotes); provenance: appendix rows {name, formula, inputs,
+                source, anchor, reasons: [(key, kind, why)]}, kind "null" or "undefined"
   assumptions   [{path, value, anchor, note}]; history: [{period, revenue}] or None
   changes       what changed since the previous brief, or None
   notes         analyst notes or None; version: reportgen's version
@@ -241,11 +242,19 @@ def _provenance_rows(model: Model) -> list[dict[str, Any]]:
             row = rows[group] = {"name": group, "formula": formula, "inputs": _compact(entry["inputs"]),
                                  "source": entry.get("source"), "anchor": anchor(key), "reasons": []}
         if entry.get("reason"):
-            row["reasons"].append((key, entry["reason"]))
+            row["reasons"].append((key, *_reason_parts(entry["reason"])))
     rows.setdefault("peers", {"name": "peers", "formula": "peer post-money / peer run-rate revenue; "
                               "HHI and count of the peer's providers", "inputs": ["peers"], "source": None,
                               "anchor": "prov-peers", "reasons": []})
     return list(rows.values())
+
+
+def _reason_parts(reason: str) -> tuple[str, str]:
+    """A provenance reason as (kind, why): model.json writes "null: cash never falls below zero" or
+    "undefined: enterprise value is not positive", and the appendix says "<key> is <kind>: <why>", so
+    the kind must not be repeated by the template."""
+    kind, sep, why = reason.partition(": ")
+    return (kind, why) if sep and kind in ("null", "undefined") else ("null", reason)
 
 
 def _grid_summary(model: Model) -> dict[str, Any]:

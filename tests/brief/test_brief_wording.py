@@ -156,10 +156,6 @@ def test_money_chooses_its_unit_after_rounding():
     assert money_text(999.6, "EUR", "million", 2) == "EUR 1 billion"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: appendix reasons stutter: templates/partials/appendix.html.j2 writes '<key> is null: {{ reason }}' and "
-    "model.json provenance reasons already start with 'null: ' or 'undefined: ', so the brief reads "
-    "'scenarios.base.squeeze_year is null: null: cash never falls below zero.'"))
 @pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026"])
 def test_appendix_null_reasons_read_once(briefs, stem):
     brief = briefs[stem]
