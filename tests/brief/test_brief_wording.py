@@ -216,10 +216,7 @@ def test_filters_print_no_negative_zero():
 
 @pytest.mark.parametrize("stem", [
     "anthropic-2026",
-    pytest.param("nordlicht-2026", marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: templates/sections/bear_case.html.j2 always writes 'free cash flow turns positive only in <year>' for "
-        "the adoption plateau, even when that year is the base case's: Nordlicht reads 'turns positive only in "
-        "2027' (base case 2027 too), a delay that does not exist"))),
+    "nordlicht-2026",  # the plateau turns free cash flow positive in 2027, as the base case does
 ])
 def test_adoption_plateau_only_says_only_when_later(briefs, stem):
     brief = briefs[stem]
