@@ -10,7 +10,9 @@ Top-level names (documented for template authors in README "Templates"):
   i             input figures by short name (post_money, run_rate, horizon, ...) as Figs
   j             judgments: multiple, capital_intensity, circularity, concentration, liquidity,
                 terminal_value, valuation_odds (strings of MODEL.md section 3)
-  sc            scenarios by name; scenarios: the same, in order (name, label, figures, series)
+  sc            scenarios by name; scenarios: the same, in order (name, label, figures, series);
+                cash_min is the lowest cash of years 1..H, cash_min_from_today includes cash on hand
+                today, as the Monte Carlo's min_cash does
   squeeze       earliest squeeze {year, name, label} or None
   reverse       reverse DCF figures or None; reverse_reason: why it is None
   mc            Monte Carlo figures (equity_p5 ... prob_squeeze)
@@ -121,6 +123,9 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
             "fcf_first": f(data["fcf"][0], key + ".fcf"),
             "fcf_final": f(data["fcf"][-1], key + ".fcf"),
             "cash_min": f(lowest(data["cash"]), key + ".cash"),
+            # The Monte Carlo's min_cash counts today's cash on hand (year 0) as a point of every path;
+            # the cover compares the base case with that range, so it measures the base case the same way.
+            "cash_min_from_today": f(lowest([model.inputs.get("cash_on_hand"), *data["cash"]]), key + ".cash"),
             "cash_final": f(data["cash"][-1], key + ".cash"),
             "first_year": Fig(data["years"][0], key + ".revenue"),
             "final_year": Fig(data["years"][-1], key + ".revenue"),
