@@ -95,9 +95,13 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
         if _SVG_EXTERNAL.search(svg):
             raise ChartError("chart SVG refers to an external resource")
         if cached_file:
+            import contextlib
+
             from reportgen.build.atomic import write_atomic
 
-            write_atomic(cached_file, svg.encode("utf-8"))
+            # The cache only saves time: a full disk or a read-only cache must not fail the brief.
+            with contextlib.suppress(OSError):
+                write_atomic(cached_file, svg.encode("utf-8"))
     if len(_MEMORY_CACHE) >= _MEMORY_CACHE_LIMIT:
         _MEMORY_CACHE.clear()
     _MEMORY_CACHE[digest] = svg
@@ -168,10 +172,13 @@ def draw_charts(model: Model, cache_dir: str | None = None) -> list[Chart]:
         svg, digest = render_svg(item.spec, cache_dir)
         charts.append(Chart(item.name, svg, item.facts, digest))
     if bundle_path:
+        import contextlib
+
         from reportgen.build.atomic import write_atomic
 
         payload = [{"name": c.name, "svg": c.svg, "facts": c.facts, "digest": c.digest} for c in charts]
-        write_atomic(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"))
+        with contextlib.suppress(OSError):  # as in render_svg: a cache write never fails the brief
+            write_atomic(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"))
     return charts
 
 

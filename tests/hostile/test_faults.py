@@ -43,9 +43,6 @@ from hostilekit import (
 F = "faults"
 CHANGED = yaml_text(**{"valuation.post_money": 13000})  # same brief name, other figures: every file differs
 
-CACHE_BUG = ("BUG: a full disk while writing the chart cache (OUT/.reportgen/charts) fails the brief as an "
-             "'internal error OSError ... please report it' (charts/render.py write_atomic is not guarded; "
-             "job.py reports it as a bug of reportgen), where a cache write should not fail a brief")
 READONLY_BUG = ("BUG: a read-only output folder crashes the build with a traceback (OSError EROFS from filelock "
                 "opening OUT/.reportgen/build.lock, orchestrate.py _locked.__enter__ catches only Timeout)")
 OUT_FILE_BUG = ("BUG: --out naming an existing file crashes the build with a traceback (NotADirectoryError from "
@@ -56,7 +53,8 @@ CASES = [
     Case(F, "f-disk-full-model-json", "error", "-model.json"),
     Case(F, "f-disk-full-chart-svg", "error", "/acme/charts/"),
     Case(F, "f-disk-full-manifest", "error", "-manifest.json"),
-    Case(F, "f-disk-full-chart-cache", "error", "/.reportgen/charts/", bug=CACHE_BUG),
+    # The chart cache only saves time: a full disk there must not fail the brief, which builds (inert).
+    Case(F, "f-disk-full-chart-cache", "inert", "/.reportgen/charts/"),
     Case(F, "f-readonly-brief-folder", "error", "acme"),
     Case(F, "f-readonly-output-folder", "error", ".", bug=READONLY_BUG),
     Case(F, "f-out-is-a-file", "error", None, bug=OUT_FILE_BUG),
@@ -171,18 +169,36 @@ def test_disk_full_while_writing_the_pdf(case: Case, ws: Workspace, changed_char
     assert_unchanged(before, ws.snapshot())
 
 
-@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id.startswith("f-disk-full-")
+@pytest.mark.parametrize("case", params(CASES, outcome="error", where=lambda c: c.id.startswith("f-disk-full-")
                                         and c.id != "f-disk-full-pdf"))
 def test_disk_full_through_the_cli(case: Case, ws: Workspace, changed_charts: Path) -> None:
     ws.write(CHANGED)
-    if case.id != "f-disk-full-chart-cache":
-        warm(ws, changed_charts)
+    warm(ws, changed_charts)
     before = ws.snapshot()
     run = _cli_on_full_disk(ws, case.data)
     assert_clean_failure(run)
     assert "No space left on device" in run.output, str(run)
     if "the previous brief is unchanged" in run.output or case.id != "f-disk-full-manifest":
         assert_unchanged(before, ws.snapshot())
+    assert not list(ws.out.rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-disk-full-chart-cache"))
+def test_disk_full_in_the_chart_cache_still_builds_the_brief(case: Case, ws: Workspace) -> None:
+    """The cache is not warmed, so every chart is drawn and its cache write fails with ENOSPC: the brief is
+    built all the same, with its charts, and the cache is left as it was, without temporary files."""
+    ws.write(CHANGED)
+    cache = ws.out / ".reportgen" / "charts"
+    cached = snapshot(cache)
+    previous = (ws.out / "acme" / "model.json").read_bytes()
+    run = _cli_on_full_disk(ws, case.data)
+    assert run.code == 0, str(run)
+    assert "Traceback" not in run.output and "internal error" not in run.output, str(run)
+    assert f"built {INPUT}" in run.output, str(run)
+    assert (ws.out / "acme" / "model.json").read_bytes() != previous  # the CHANGED brief replaced the old one
+    assert json.loads((ws.out / "acme" / "model.json").read_text())
+    assert sorted(p.name for p in (ws.out / "acme" / "charts").glob("*.svg"))
+    assert snapshot(cache) == cached
     assert not list(ws.out.rglob(".tmp-*"))
 
 
