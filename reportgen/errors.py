@@ -55,5 +55,9 @@ class BuildLockedError(ReportgenError):
     """Another build holds the output folder's lock."""
 
 
+class OutputFolderError(ReportgenError):
+    """The output folder cannot be written at all (read-only, permission denied): nothing was built."""
+
+
 class UsageError(ReportgenError):
     """The command line asked for something impossible (exit 2)."""

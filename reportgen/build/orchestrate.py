@@ -20,7 +20,7 @@ from typing import Any
 from reportgen.build.job import Job, Result, failed_to_read
 from reportgen.build.options import BuildOptions
 from reportgen.build.plan import Manifest, PlannedBrief, brief_key, plan, state_dir, templates_digest
-from reportgen.errors import BuildLockedError, SpecError, UsageError
+from reportgen.errors import BuildLockedError, OutputFolderError, SpecError, UsageError
 
 Event = Callable[[str, Any], None]
 
@@ -91,6 +91,9 @@ class _locked:
         except Timeout:
             raise BuildLockedError(f"{self.out_dir}: another build is running (its lock is "
                                    f"{self.lock.lock_file}); nothing was built") from None
+        except OSError as exc:  # after Timeout, which is an OSError too: a read-only or foreign folder
+            raise OutputFolderError(f"{self.out_dir}: cannot lock {self.lock.lock_file}: {exc.strerror or exc}; "
+                                    "nothing was built") from None
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
