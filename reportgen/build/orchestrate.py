@@ -69,11 +69,27 @@ def build(paths: list[str], options: BuildOptions | None = None, on_event: Event
     inputs = discover_inputs(paths, exclude=[options.out_dir])
     if not inputs:
         raise UsageError("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
-    os.makedirs(state_dir(options.out_dir), exist_ok=True)
+    _prepare_out_dir(options.out_dir)
     with _locked(options):
         report = _build_locked(inputs, options, emit)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _prepare_out_dir(out_dir: str) -> None:
+    """Create OUT/.reportgen, or say in one line why the output folder cannot be used (no traceback)."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        # The operator named a file: a usage error, and the file is left as it is.
+        raise UsageError(f"--out {out_dir}: is a file, not a folder; name a folder for the briefs")
+    try:
+        os.makedirs(state_dir(out_dir), exist_ok=True)
+    except (NotADirectoryError, FileExistsError):
+        # A file where a folder must be: a parent of --out, or OUT/.reportgen itself.
+        raise UsageError(f"--out {out_dir}: cannot be used as the output folder "
+                         f"({state_dir(out_dir)} or one of its parents is a file)") from None
+    except OSError as exc:
+        raise OutputFolderError(f"{out_dir}: cannot create {state_dir(out_dir)}: {exc.strerror or exc}; "
+                                "nothing was built") from None
 
 
 class _locked:
