@@ -1,0 +1,82 @@
+"""Fixtures of the build tests.
+
+The expensive builds are made ONCE per test run, not once per xdist worker: the first worker that
+needs one builds it under a file lock in the run's shared temporary folder, and every other worker
+reads the result. Tests never write into these shared folders: a test that rebuilds copies first.
+
+- ``batch``: 20 distinct inputs (2 invalid) built in one ``reportgen build inputs/ --json``.
+- ``trio``: 3 of those inputs built again, alone, into a fresh folder (the local path compared with
+  the batch and with Dask).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen
+from filelock import FileLock
+
+BATCH_SIZE = 20
+INVALID = {5: "range", 13: "unknown"}
+TRIO = (0, 1, 2)  # one variant of each example (the third reads the history CSV)
+
+
+def _shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict[str, Any]]) -> Path:
+    """``make(folder)`` once per test run (all workers), its JSON-able result kept in folder/done.json."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / f"shared-{name}"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        done = folder / "done.json"
+        if not done.is_file():
+            folder.mkdir(exist_ok=True)
+            result = make(folder)
+            done.write_text(json.dumps(result), encoding="utf-8")
+    return folder
+
+
+def _variant(data: dict[str, Any]) -> Variant:
+    data = dict(data, path=Path(data["path"]))
+    if data["invalid"] is not None:
+        data["invalid"] = tuple(data["invalid"])
+    return Variant(**data)
+
+
+def _asdict(variant: Variant) -> dict[str, Any]:
+    return dict(dataclasses.asdict(variant), path=str(variant.path))
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
+
+    def make(folder: Path) -> dict[str, Any]:
+        variants = make_variants(folder / "inputs", BATCH_SIZE, invalid=INVALID)
+        run = reportgen("build", "inputs", "--out", "outputs", "--json", "--jobs", "2", cwd=folder, timeout=900)
+        return {"run": dataclasses.asdict(run), "variants": [_asdict(v) for v in variants]}
+
+    folder = _shared(tmp_path_factory, "batch", make)
+    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+    return Batch(folder, folder / "inputs", folder / "outputs", Run(**data["run"]),
+                 [_variant(v) for v in data["variants"]])
+
+
+@pytest.fixture(scope="session")
+def trio(tmp_path_factory: pytest.TempPathFactory, batch: Batch) -> Trio:
+    variants = [batch.variants[i] for i in TRIO]
+
+    def make(folder: Path) -> dict[str, Any]:
+        run = reportgen("build", *(v.relative for v in variants), "--out", folder / "outputs", "--json",
+                        "--jobs", "2", cwd=batch.root)
+        return {"run": dataclasses.asdict(run)}
+
+    folder = _shared(tmp_path_factory, "trio", make)
+    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+    return Trio(folder / "outputs", Run(**data["run"]), variants)
