@@ -27,8 +27,12 @@ _STATE: dict[str, str] = {}
 _MEMORY_CACHE_LIMIT = 512
 # Keys that make Vega fetch something. Our specs never carry them; a spec that does is refused.
 _FETCHING_KEYS = {"url", "href", "loader", "baseURL"}
-_SVG_EXTERNAL = re.compile(r"""(?:href|src)\s*=\s*["'](?!#)|<image\b|<foreignObject\b|@import|url\(\s*['"]?(?!#)""",
-                           re.IGNORECASE)
+# What an SVG may not contain. The SVG is parsed and only its markup is checked: a name like
+# 'url(file:///etc/passwd)' or 'x href="..."' is an escaped text node or aria-label, not a reference.
+_SVG_FORBIDDEN_ELEMENTS = {"script", "foreignObject", "image", "iframe", "object", "embed", "audio", "video",
+                           "feImage", "handler", "listener"}
+_SVG_URL_ATTRIBUTES = {"href", "src"}  # xlink:href is "href" in the xlink namespace
+_SVG_CSS_FETCH = re.compile(r"@import|url\(\s*['\"]?(?!#)|image-set\(|image\(|\\", re.IGNORECASE)
 
 
 class ChartError(ReportgenError):
@@ -72,6 +76,37 @@ def _check_spec(node: Any, path: str = "") -> None:
             _check_spec(item, f"{path}[{index}]")
 
 
+def svg_problems(svg: str) -> list[str]:
+    """Script, foreign content, event handlers and references outside the document in an SVG's markup.
+    Text nodes and aria-* attributes (where vl-convert puts data values, names included) are text."""
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(svg)  # expat: no external entities, no DTD fetching
+    except ElementTree.ParseError as exc:
+        return [f"not well-formed SVG: {exc}"]
+    problems = []
+    for element in root.iter():
+        tag = str(element.tag).rsplit("}", 1)[-1]
+        if tag in _SVG_FORBIDDEN_ELEMENTS:
+            problems.append(f"<{tag}> element")
+        if tag == "style" and _SVG_CSS_FETCH.search(element.text or ""):
+            problems.append("<style> loads something")
+        for name, value in element.attrib.items():
+            local = name.rsplit("}", 1)[-1]
+            if local.startswith("aria-"):
+                continue
+            if local.lower().startswith("on"):
+                problems.append(f"event handler {local}")
+            elif local in _SVG_URL_ATTRIBUTES and not value.strip().startswith("#"):
+                problems.append(f"{local}={value[:80]!r}")
+            elif local == "style" and _SVG_CSS_FETCH.search(value):
+                problems.append(f"style={value[:80]!r}")
+            elif "url(" in value.lower() and _SVG_CSS_FETCH.search(value):  # fill="url(http://...)"
+                problems.append(f"{local}={value[:80]!r}")
+    return problems
+
+
 def spec_digest(spec: dict[str, Any]) -> str:
     canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(f"{VEGA_LITE_VERSION}\n{canonical}".encode()).hexdigest()
@@ -92,8 +127,9 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
             svg = engine().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
         except Exception as exc:  # vl-convert raises ValueError with the JavaScript error text
             raise ChartError(f"chart could not be drawn: {str(exc).splitlines()[0]}") from None
-        if _SVG_EXTERNAL.search(svg):
-            raise ChartError("chart SVG refers to an external resource")
+        problems = svg_problems(svg)
+        if problems:
+            raise ChartError(f"chart SVG refers to an external resource ({problems[0]})")
         if cached_file:
             import contextlib
 
