@@ -171,7 +171,9 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
         from reportgen.charts.render import prune_cache
 
         prune_cache(os.path.join(state_dir(options.out_dir), "charts"))
-    if report.built or not os.path.isfile(os.path.join(options.out_dir, "index.html")):
+    # A missing index is rewritten even when nothing was built (everything up to date), but only when
+    # there is a brief to list: a build in which every brief failed writes nothing at all.
+    if report.built or (manifest.entries and not os.path.isfile(os.path.join(options.out_dir, "index.html"))):
         try:
             report.index = _write_index(options, manifest)
         except OSError as exc:

@@ -68,9 +68,6 @@ def test_strict_failure_into_a_fresh_folder_writes_no_brief(fresh_failure):
     assert not (out / STEM).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a build in which every brief failed still creates OUT/index.html "
-                   "(an empty 'No brief has been built' page) in a fresh output folder: build/orchestrate.py writes "
-                   "the index whenever it does not exist yet, even when nothing was built")
 def test_strict_failure_into_a_fresh_folder_writes_no_file(fresh_failure):
     run, out = fresh_failure
     assert run.code == 1
