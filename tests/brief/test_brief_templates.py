@@ -102,10 +102,7 @@ def _footer(markup: str) -> str:
 HOLES = {
     "css-image-set": pytest.param(
         {"assets/brief.css": builtin("assets/brief.css") + 'body { background-image: image-set("missing.png" 1x); }'},
-        (), marks=pytest.mark.xfail(strict=True, reason=(
-            "BUG: reportgen/render/assets.py inline_css only refuses url(), @import and escapes; a quoted string "
-            "in image-set()/-webkit-image-set() passes, and Chromium requests file:///.../missing.png from the "
-            "HTML brief (a console error and a request)"))),
+        ()),
     "img-html-only-strict": pytest.param(
         {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, ("--strict", "--format", "html"),
         marks=pytest.mark.xfail(strict=True, reason=(
