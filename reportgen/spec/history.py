@@ -15,8 +15,8 @@ from calendar import monthrange
 from dataclasses import dataclass
 
 from reportgen.errors import Problem
+from reportgen.spec.history_limits import MAX_ROWS, Refused, check_parquet, check_xlsx
 
-MAX_ROWS = 2000
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$|^Q([1-4])\s*-?\s*(\d{4})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -67,9 +67,11 @@ def _frame(content: bytes, suffix: str):
                             encoding="utf-8-sig", skipinitialspace=True)
         return frame, 2  # header is line 1
     if suffix == ".xlsx":
+        check_xlsx(content)
         # keep_default_na=False: "n/a" or an empty cell is reported as written, not as a NaN shown as ''
         frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl", keep_default_na=False)
         return frame, 2
+    check_parquet(content)
     frame = pd.read_parquet(io.BytesIO(content))
     return frame, 1  # no header row: report row numbers from 1
 
@@ -92,6 +94,8 @@ def load_history(content: bytes, display: str, as_of: dt.date | None) -> tuple[R
     suffix = "." + display.rsplit(".", 1)[-1].lower()
     try:
         frame, first_line = _frame(content, suffix)
+    except Refused as refused:
+        return None, [Problem(display, refused.line, "revenue.history", refused.message)]
     except Exception as exc:  # pandas, openpyxl and pyarrow each raise their own kinds
         kind = {".csv": "CSV", ".xlsx": "an Excel workbook", ".parquet": "Parquet"}[suffix]
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__

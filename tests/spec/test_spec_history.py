@@ -293,6 +293,57 @@ def test_too_many_rows(company, write):
     assert lines_of(path) == [f"{csv}:2: revenue.history: has 2,001 rows; at most 2,000"]
 
 
+def _months(rows: int) -> pd.DataFrame:
+    periods = [f"{1000 + i // 12}-{i % 12 + 1:02d}" for i in range(rows)]
+    return pd.DataFrame({"period": periods, "revenue": [1.0] * rows})
+
+
+def test_an_xlsx_of_2000_rows_is_read_in_full(company, write):
+    """2,000 rows span several chunks of the row scan (64 KiB each): a row tag across two chunks counts once."""
+    path, _ = company(history="h.xlsx")
+    write(_xlsx(_months(2000)), "h.xlsx")
+    assert len(accepted(path).history.points) == 2000
+
+
+@pytest.mark.parametrize(("name", "make", "rows"), [
+    ("h.xlsx", _xlsx, "more than 2,000"),  # counted from the sheet's XML stream, stopped after the limit
+    ("h.parquet", _parquet, "2,001"),  # from the Parquet footer
+])
+def test_too_many_rows_of_a_compressed_file_are_refused_before_reading(company, write, name, make, rows):
+    path, _ = company(history=name)
+    data = write(make(_months(2001)), name)
+    assert lines_of(path) == [f"{data}:1: revenue.history: has {rows} rows; at most 2,000"]
+
+
+def test_an_xlsx_part_that_expands_too_far_is_refused(company, write):
+    import zipfile
+
+    path, _ = company(history="h.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(_months(3)))) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/sharedStrings2.xml", b" " * (17 << 20))
+    data = write(buffer.getvalue(), "h.xlsx")
+    assert lines_of(path) == [f"{data}:1: revenue.history: could not be read as an Excel workbook: "
+                              "xl/sharedStrings2.xml expands to 17.8 MB; at most 16.8 MB"]
+
+
+def test_an_xlsx_part_in_bzip2_is_refused(company, write):
+    import zipfile
+
+    path, _ = company(history="h.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(_months(3)))) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            target.writestr(item.filename, source.read(item), compress_type=zipfile.ZIP_BZIP2)
+    data = write(buffer.getvalue(), "h.xlsx")
+    [problem] = problems_of(path)
+    assert (problem.file, problem.line) == (str(data), 1)
+    assert problem.message.endswith("uses an unsupported compression")
+
+
 @pytest.mark.parametrize(("name", "content", "kind"), [
     ("h.xlsx", b"PK\x03\x04 this is not a workbook", "an Excel workbook"),
     ("h.xlsx", b"period,revenue\n2024,1\n", "an Excel workbook"),
