@@ -199,7 +199,7 @@ def _remove_leftovers(folders: list[str]) -> None:
 def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
     from reportgen.render.brief import RenderOptions
     from reportgen.render.environment import read_template_dir
-    from reportgen.spec.source import preparse_history, read_input
+    from reportgen.spec.source import preparse_history, read_input, read_limited
 
     try:
         bundle = preparse_history(read_input(item.input))
@@ -219,11 +219,8 @@ def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Res
                          if options.chart_cache and options.scheduler is None else None),
     )
     previous = None
-    try:
-        with open(os.path.join(options.out_dir, item.name, "model.json"), "rb") as handle:
-            previous = handle.read(8 << 20)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # none, or not a regular file of at most 8 MiB (a FIFO must not hang)
+        previous = read_limited(os.path.join(options.out_dir, item.name, "model.json"), 8 << 20)
     return Job(bundle, render_options, item.key, previous)
 
 

@@ -1,6 +1,7 @@
 """Planning: which briefs are out of date. Content hashes of the input, the data files it named last
 time, the templates, the options and reportgen's version, against the manifest under the output
-folder. Standard library only: a build with nothing to do never imports the rendering stack.
+folder. Standard library only (reportgen.spec.source's guarded readers are too): a build with nothing
+to do never imports the rendering stack.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from reportgen import __version__
 from reportgen.build.options import BuildOptions
 from reportgen.paths import builtin_templates
+from reportgen.spec.source import MAX_DATA_BYTES, read_input_file, read_limited
 
 STATE_DIR = ".reportgen"
 MANIFEST = "manifest.json"
@@ -25,7 +27,12 @@ def state_dir(out_dir: str) -> str:
 
 
 def folder_digest(root: str) -> str:
-    """Hash of every file under ``root`` (names and contents), in a stable order."""
+    """Hash of every file under ``root`` (names and contents), in a stable order.
+
+    A user's templates folder is untrusted: a FIFO, a link to /dev/zero or out of the folder, or a huge file
+    is not read (its name and a marker are hashed instead), so hashing can neither hang nor exhaust memory.
+    Loading the templates (read_template_dir) then refuses or skips it with a message."""
+    real_root = os.path.realpath(root)
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(root):
         dirs.sort()
@@ -34,8 +41,14 @@ def folder_digest(root: str) -> str:
                 continue
             path = os.path.join(folder, name)
             digest.update(os.path.relpath(path, root).encode() + b"\0")
-            with open(path, "rb") as handle:
-                digest.update(hashlib.sha256(handle.read()).digest())
+            real = os.path.realpath(path)
+            if os.path.commonpath([real_root, real]) != real_root:
+                digest.update(b"link out of the folder\0" + real.encode())
+                continue
+            try:
+                digest.update(hashlib.sha256(read_limited(path, MAX_DATA_BYTES)).digest())
+            except OSError as exc:
+                digest.update(f"unreadable: {type(exc).__name__}".encode())
     return digest.hexdigest()
 
 
@@ -47,9 +60,21 @@ def templates_digest(templates_dir: str | None) -> str:
 
 
 def file_sha256(path: str) -> str | None:
+    """sha256 of a data file, read as read_input reads it: a regular file of at most 20 MiB, opened
+    non-blocking and checked with fstat. Anything else (missing, a FIFO, a device, a folder, too large)
+    is None, which makes the brief out of date, so that read_input reports it with its location. A plain
+    open() and read() here hung on a FIFO and read /dev/zero until memory ran out."""
     try:
-        with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+        return hashlib.sha256(read_limited(path, MAX_DATA_BYTES)).hexdigest()
+    except OSError:
+        return None
+
+
+def input_sha256(path: str) -> str | None:
+    """sha256 of an input file under read_input's rules (regular, at most 1 MiB, not a link out of its
+    folder), or None."""
+    try:
+        return hashlib.sha256(read_input_file(path)).hexdigest()
     except OSError:
         return None
 
@@ -92,7 +117,7 @@ class PlannedBrief:
 
 def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, templates, options.output_digest(), file_sha256(input_path) or "missing"):
+    for part in (__version__, templates, options.output_digest(), input_sha256(input_path) or "missing"):
         digest.update(part.encode() + b"\0")
     for path in data_files:
         digest.update(path.encode() + b"\0" + (file_sha256(path) or "missing").encode() + b"\0")

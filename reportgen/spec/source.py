@@ -83,6 +83,27 @@ class _NotRegular(OSError):
     pass
 
 
+class _OutsideFolder(OSError):
+    pass
+
+
+def read_input_file(path: str) -> bytes:
+    """The bytes of an input file: a regular file of at most MAX_INPUT_BYTES whose real path stays inside
+    the folder it is named in. A link out of that folder is refused before anything is opened, as
+    ``revenue.history`` is: inputs are edited by many, and a link must not make another file an input
+    (whose keys and values the error lines would then echo). The planner hashes inputs with this too."""
+    base = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    target = os.path.realpath(path)
+    if os.path.commonpath([base, target]) != base:
+        info = os.stat(path)  # stat, not open: a FIFO cannot block it; a missing target raises here
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise _NotRegular(path)  # /dev/zero, a FIFO: reported as what they are
+        raise _OutsideFolder(path)
+    return read_limited(path, MAX_INPUT_BYTES)
+
+
 class _TooLarge(OSError):
     def __init__(self, size: int):
         super().__init__(size)
@@ -101,13 +122,16 @@ def read_input(path: str) -> InputBundle:
     display = os.path.normpath(path) if not os.path.isabs(path) else path
     name = os.path.splitext(os.path.basename(path))[0]
     try:
-        content = read_limited(path, MAX_INPUT_BYTES)
+        content = read_input_file(path)
     except FileNotFoundError:
         raise SpecError([Problem(display, 1, "(file)", "no such file")]) from None
     except IsADirectoryError:
         raise SpecError([Problem(display, 1, "(file)", "is a directory, not an input file")]) from None
     except _NotRegular:
         raise SpecError([Problem(display, 1, "(file)", "is not a regular file")]) from None
+    except _OutsideFolder:  # the target's name and content are not shown: they are not the input's
+        raise SpecError([Problem(display, 1, "(file)", "links to a file outside its folder; an input must be "
+                                 "a file of the folder it is named in (copy it there instead)")]) from None
     except _TooLarge as exc:
         raise SpecError([Problem(display, 1, "(file)", f"is too large ({_size(exc.size)}); "
                                  f"an input may be at most {_size(MAX_INPUT_BYTES)}")]) from None
