@@ -124,11 +124,16 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
     todo = [p for p in planned if p.out_of_date]
     emit("plan", {"total": len(planned), "todo": len(todo), "skipped": len(report.skipped)})
 
-    _remove_leftovers([os.path.join(options.out_dir, p.name) for p in todo] + [options.out_dir,
-                                                                                state_dir(options.out_dir)])
-    clashes = {name for name, n in Counter(p.name for p in planned).items() if n > 1}
+    _remove_leftovers([os.path.join(options.out_dir, p.name) for p in todo if p.problem is None]
+                      + [options.out_dir, state_dir(options.out_dir)])
+    clashes = {name for name, n in Counter(p.name for p in planned if p.problem is None).items() if n > 1}
     jobs: list[Job] = []
     for item in todo:
+        if item.problem is not None:
+            result = Result(item.input, item.name, item.key, "failed", errors=[item.problem])
+            report.results.append(result)
+            emit("done", result)
+            continue
         if item.name in clashes:
             others = [p.input for p in planned if p.name == item.name and p.input != item.input]
             result = Result(item.input, item.name, item.key, "failed", errors=[

@@ -113,6 +113,7 @@ class PlannedBrief:
     key: str
     out_of_date: bool
     reason: str
+    problem: str | None = None  # a located error that refuses the brief before anything is read
 
 
 def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions) -> str:
@@ -128,6 +129,29 @@ def output_name(input_path: str) -> str:
     return os.path.splitext(os.path.basename(input_path))[0]
 
 
+def reserved_name(name: str) -> str | None:
+    """Why a brief may not have the folder OUT/``name``, or None. The index page and reportgen's own
+    state live beside the briefs' folders: an input named index.html.yaml would otherwise take the
+    index's place for good, and one named .reportgen.yaml would write into the manifest's folder."""
+    if name.casefold() == "index.html":  # casefold: the folder may be served from a case-blind share
+        return "the index page of the output folder"
+    if not name or name.startswith("."):
+        return "hidden files and reportgen's own state (.reportgen)"
+    return None
+
+
+def name_problem(input_path: str, name: str) -> str | None:
+    """The located error for an input whose brief folder name is reserved."""
+    from reportgen.errors import Problem
+
+    why = reserved_name(name)
+    if why is None:
+        return None
+    display = os.path.normpath(input_path) if not os.path.isabs(input_path) else input_path
+    return str(Problem(display, 1, "(file)", f"its name would make the brief's folder {name!r}, which is reserved "
+                       f"for {why}", hint="rename the file"))
+
+
 def expected_files(options: BuildOptions) -> list[str]:
     names = {"pdf": "brief.pdf", "html": "brief.html", "json": "model.json"}
     return [names[f] for f in options.formats]
@@ -137,6 +161,10 @@ def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates
     planned = []
     for path in inputs:
         name = output_name(path)
+        problem = name_problem(path, name)
+        if problem is not None:  # refused before its file is even read
+            planned.append(PlannedBrief(path, name, "", True, "reserved name", problem))
+            continue
         entry = manifest.entries.get(name) or {}
         key = brief_key(path, list(entry.get("data_files", [])), templates, options)
         folder = os.path.join(options.out_dir, name)

@@ -20,6 +20,7 @@ from hostilekit import (
     Case,
     Server,
     Workspace,
+    assert_located,
     build_batch,
     extending,
     line_of,
@@ -50,11 +51,7 @@ PATH_CASES = [  # revenue.history and the input file itself
     Case(F, "r-history-file-url", "error", "file-url"),
     Case(F, "r-history-symlink-out", "error", "symlink"),
     Case(F, "r-input-symlink-out", "error", "input-symlink"),
-    Case(F, "r-input-named-index-html", "error", "index-name", bug=(
-        "BUG: an input named index.html.yaml is built into the folder OUT/index.html/, where the intranet index "
-        "page belongs: in a new output folder the brief is written and every build from then on fails with "
-        "'OUT/index.html: could not write: Is a directory' (exit 1), so the index is never written again; "
-        "build/plan.py output_name reserves no names")),
+    Case(F, "r-input-named-index-html", "error", "index-name"),
 ]
 _HEAD = 'reportgen">{links}<meta name="x'  # closes the author <meta> of the built-in layout: links in <head>
 TEMPLATE_CASES = [
@@ -159,7 +156,8 @@ def test_path_leaving_the_folder_is_refused(case: Case, ws: Workspace, server: S
         ws.write(yaml_text(), "index.html.yaml")
         run = reportgen("build", "inputs", "--out", "fresh", "--format", "json", cwd=ws.root)
         assert run.code == 1 and "Traceback" not in run.output, str(run)
-        assert "inputs/index.html.yaml: " in run.output and "fresh/index.html: could not write" not in run.output
+        assert_located(run, file="inputs/index.html.yaml", field="(file)", line=1, contains="reserved")
+        assert "fresh/index.html: could not write" not in run.output
         assert (ws.root / "fresh" / "index.html").is_file(), "the index page is gone"
         return
     if case.data == "input-symlink":
