@@ -237,6 +237,7 @@ class Batch:
     out: Path
     run: Run
     variants: list[Variant]
+    templates: str  # templates_fingerprint() when the batch was built
 
     @property
     def valid(self) -> list[Variant]:
@@ -252,6 +253,7 @@ class Trio:
     out: Path
     run: Run
     variants: list[Variant]
+    templates: str
 
 
 # --- output folders -------------------------------------------------------------------------------------
@@ -344,6 +346,28 @@ def model_name(folder: Path) -> str | None:
         return json.loads((folder / "model.json").read_bytes())["company"]["name"]
     except (OSError, ValueError, KeyError):
         return None
+
+
+# --- the shared machine --------------------------------------------------------------------------------
+
+def templates_fingerprint() -> str:
+    """A digest of the built-in templates/ folder, which every brief's key includes. Other people edit
+    it while the suite runs; a test that judges *what* was rebuilt checks it did not change meanwhile."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "templates").rglob("*")):
+        relative = path.relative_to(ROOT / "templates").as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")) \
+                and not relative.endswith((".pyc", "~")):
+            digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def skip_if_templates_changed(since: str, what: str) -> None:
+    """Not a verdict on reportgen: someone else edited templates/, so every brief is rightly stale."""
+    import pytest
+
+    if templates_fingerprint() != since:
+        pytest.skip(f"templates/ was edited by someone else during the run: {what} cannot be judged")
 
 
 # --- processes --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen
+from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen, templates_fingerprint
 from filelock import FileLock
 
 BATCH_SIZE = 20
@@ -59,13 +59,16 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
 
     def make(folder: Path) -> dict[str, Any]:
         variants = make_variants(folder / "inputs", BATCH_SIZE, invalid=INVALID)
+        templates = templates_fingerprint()
         run = reportgen("build", "inputs", "--out", "outputs", "--json", "--jobs", "2", cwd=folder, timeout=900)
-        return {"run": dataclasses.asdict(run), "variants": [_asdict(v) for v in variants]}
+        if templates_fingerprint() != templates:
+            templates = "changed during the build"
+        return {"run": dataclasses.asdict(run), "variants": [_asdict(v) for v in variants], "templates": templates}
 
     folder = _shared(tmp_path_factory, "batch", make)
     data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
     return Batch(folder, folder / "inputs", folder / "outputs", Run(**data["run"]),
-                 [_variant(v) for v in data["variants"]])
+                 [_variant(v) for v in data["variants"]], data["templates"])
 
 
 @pytest.fixture(scope="session")
@@ -73,10 +76,13 @@ def trio(tmp_path_factory: pytest.TempPathFactory, batch: Batch) -> Trio:
     variants = [batch.variants[i] for i in TRIO]
 
     def make(folder: Path) -> dict[str, Any]:
+        templates = templates_fingerprint()
         run = reportgen("build", *(v.relative for v in variants), "--out", folder / "outputs", "--json",
                         "--jobs", "2", cwd=batch.root)
-        return {"run": dataclasses.asdict(run)}
+        if templates_fingerprint() != templates:
+            templates = "changed during the build"
+        return {"run": dataclasses.asdict(run), "templates": templates}
 
     folder = _shared(tmp_path_factory, "trio", make)
     data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
-    return Trio(folder / "outputs", Run(**data["run"]), variants)
+    return Trio(folder / "outputs", Run(**data["run"]), variants, data["templates"])

@@ -11,11 +11,30 @@ import time
 from pathlib import Path
 
 import pytest
-from buildkit import HISTORY, Variant, brief_digests, make_variants, model_name, reportgen, snapshot, summary_names
+from buildkit import (
+    HISTORY,
+    Variant,
+    brief_digests,
+    make_variants,
+    model_name,
+    reportgen,
+    skip_if_templates_changed,
+    snapshot,
+    summary_names,
+    templates_fingerprint,
+)
+
+_TEMPLATES: dict[str, str] = {}  # the built-in templates' fingerprint when the running test started
+
+
+@pytest.fixture(autouse=True)
+def _templates_at_start() -> None:
+    _TEMPLATES["start"] = templates_fingerprint()
 
 
 def _build(root: Path, *options: str) -> dict[str, list[str]]:
     run = reportgen("build", "inputs", "--out", "outputs", "--jobs", "1", "--json", *options, cwd=root)
+    skip_if_templates_changed(_TEMPLATES["start"], "what a build rebuilt")
     assert run.code == 0, str(run)
     return summary_names(run.json())
 
