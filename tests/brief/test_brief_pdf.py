@@ -243,9 +243,6 @@ def test_pdf_links_stay_inside_the_document(briefs, stem):
     assert broken == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the hidden .running-head element (height 0, overflow hidden; it only "
-                   "feeds string-set) is still drawn, clipped, on page 1: its text 'Anthropic23 November 2026' "
-                   "is in the PDF's text layer (copy, search, screen readers)")
 @pytest.mark.parametrize("extractor", EXTRACTORS)
 def test_no_invisible_running_head_text_on_the_cover(anthropic, extractor):
     glued = f"{anthropic.name}{anthropic.as_of_text}"
