@@ -73,13 +73,20 @@ def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
         brief.files[f"charts/{chart.name}.svg"] = chart.svg.encode("utf-8")
     texts = input_texts(model)
     targets = tuple(t for t in ("html", "pdf") if t in options.formats)
+    laid_out = None  # the PDF, when a limited child already laid it out
     if options.templates is not None and not options.templates.empty:
         from reportgen.render.isolated import render_isolated
 
-        documents = render_isolated(model, charts, targets, options.templates, options.templates_digest)
+        # User templates: rendered, checked and laid out in a child under time and memory limits.
+        documents, laid_out = render_isolated(model, charts, targets, options.templates, options.templates_digest,
+                                              pdf_variant=options.pdf_variant)
     else:
+        from reportgen.render.boundary import seal_html
+
         documents = {t: render_html(model, charts, target=t, templates=None,
                                     templates_digest=options.templates_digest) for t in targets}
+        if "html" in documents:  # trusted, but the published page's promise is checked all the same
+            documents["html"] = (seal_html(documents["html"][0], None), documents["html"][1])
     # The body's text is the same in both documents: check it once.
     checked = documents["html"][0] if "html" in documents else documents["pdf"][0]
     brief.warnings += text_problems(checked, texts, fonts_folder())
@@ -92,7 +99,7 @@ def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
 
         html, warnings = documents["pdf"]
         brief.warnings += warnings
-        pdf, pdf_warnings = render_pdf(html, templates=options.templates, variant=options.pdf_variant)
+        pdf, pdf_warnings = laid_out or render_pdf(html, templates=options.templates, variant=options.pdf_variant)
         brief.warnings += pdf_warnings
         brief.files["brief.pdf"] = pdf
     brief.warnings = list(dict.fromkeys(brief.warnings))

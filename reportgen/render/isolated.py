@@ -5,6 +5,11 @@ for hours or building a gigabyte of output. So it renders in a child process for
 forkserver (never from a worker that has started the chart engine), with an address-space limit;
 the parent waits at most ``TIME_LIMIT`` seconds, then kills it. A runaway template fails its brief,
 not the batch. Built-in templates are trusted and render in-process.
+
+What a user template renders is as untrusted as the template: 50,000 short paragraphs render in a
+second and take WeasyPrint minutes and gigabytes to lay out. So the same child also checks the HTML
+brief's boundary, caps the rendered size (``MAX_OUTPUT``), and lays out the PDF, under the same
+memory limit and a fresh ``TIME_LIMIT`` for the layout.
 """
 
 from __future__ import annotations
@@ -16,61 +21,104 @@ from typing import Any
 
 from reportgen.errors import ReportgenError, TemplateError
 
-TIME_LIMIT = 20.0  # seconds; a brief renders in well under 0.1 s
-MEMORY_LIMIT = 1 << 30  # bytes of address space for the child
+TIME_LIMIT = 20.0  # seconds, for the rendering and again for the PDF layout; a brief takes about 0.1 s and 3 s
+MEMORY_LIMIT = 1 << 30  # bytes of address space for the child (a brief's PDF layout peaks near 0.3 GiB)
+MAX_OUTPUT = 5 << 20  # characters of rendered HTML per document; the built-in brief is about 0.2 MB
+
+
+def _guarded(what: str, memory_limit: int, work: Any) -> Any:
+    try:
+        return work()
+    except ReportgenError as exc:
+        return ("error", str(exc))
+    except MemoryError:
+        return ("error", f"{what} exceeded the memory limit of {memory_limit >> 20} MiB")
+    except BaseException as exc:  # a template must not be able to take the parent down with it
+        return ("error", f"{what} failed: {type(exc).__name__}: {str(exc)[:200]}")
+
+
+def _render(model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any, digest: str) -> Any:
+    from reportgen.render.boundary import seal_html
+    from reportgen.render.html import render_html
+
+    documents = {}
+    for target in targets:
+        html, warnings = render_html(model, charts, target=target, templates=templates, templates_digest=digest)
+        if len(html) > MAX_OUTPUT:
+            raise TemplateError(f"template output too large: the rendered {target.upper()} brief has "
+                                f"{len(html) / 1e6:.1f} million characters (the limit is {MAX_OUTPUT / 1e6:.1f} "
+                                "million; a runaway loop in a --templates file?)")
+        if target == "html":
+            html = seal_html(html, templates)
+        documents[target] = (html, warnings)
+    return ("documents", documents)
 
 
 def _child(connection: Any, model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any,
-           digest: str, memory_limit: int) -> None:
+           digest: str, memory_limit: int, pdf_variant: str | None) -> None:
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit may already be in place
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
-        from reportgen.render.html import render_html
+        outcome = _guarded("template rendering", memory_limit,
+                           lambda: _render(model, charts, targets, templates, digest))
+        _send(connection, outcome)
+        if outcome[0] == "documents" and "pdf" in outcome[1]:
+            from reportgen.render.pdf import render_pdf_here
 
-        outcome: Any = {t: render_html(model, charts, target=t, templates=templates, templates_digest=digest)
-                        for t in targets}
-    except ReportgenError as exc:
-        outcome = ("error", str(exc))
-    except MemoryError:
-        outcome = ("error", f"template rendering exceeded the memory limit of {memory_limit >> 20} MiB")
-    except BaseException as exc:  # a template must not be able to take the parent down with it
-        outcome = ("error", f"template rendering failed: {type(exc).__name__}: {str(exc)[:200]}")
-    try:
-        connection.send(outcome)
-    except MemoryError:
-        connection.send(("error", "template output too large"))
+            html = outcome[1]["pdf"][0]
+            del outcome
+            _send(connection, _guarded("the PDF layout of the template's output", memory_limit,
+                                       lambda: ("pdf", render_pdf_here(html, templates=templates,
+                                                                       variant=pdf_variant))))
     finally:
         connection.close()
 
 
+def _send(connection: Any, outcome: Any) -> None:
+    try:
+        connection.send(outcome)
+    except MemoryError:
+        connection.send(("error", "template output too large"))
+
+
 def _context() -> Any:
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reportgen.render.html"])
+    # WeasyPrint is imported once into the forkserver, not once per brief (about 1 s each).
+    context.set_forkserver_preload(["reportgen.render.html", "reportgen.render.boundary", "weasyprint"])
     return context
 
 
+def _receive(receiver: Any, time_limit: float, what: str) -> Any:
+    if not receiver.poll(time_limit):
+        raise TemplateError(f"{what} exceeded the time limit of {time_limit:g} s "
+                            "(a runaway loop in a --templates file, or output too large?)")
+    try:
+        outcome = receiver.recv()
+    except EOFError:
+        raise TemplateError(f"{what} died (killed, or out of memory)") from None
+    if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
+        raise TemplateError(outcome[1])
+    return outcome[1]
+
+
 def render_isolated(model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any, digest: str,
-                    time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> dict[str, Any]:
-    """``{target: (html, warnings)}`` rendered in a limited child; TemplateError when it fails."""
+                    time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
+                    pdf_variant: str | None = None) -> tuple[dict[str, Any], Any]:
+    """``({target: (html, warnings)}, (pdf, warnings) or None)`` rendered, checked (the HTML brief's
+    boundary) and, when "pdf" is a target, laid out in a limited child; TemplateError when it fails."""
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, model, charts, targets, templates, digest, memory_limit),
-                              daemon=True)
+    process = context.Process(target=_child, args=(sender, model, charts, targets, templates, digest, memory_limit,
+                                                   pdf_variant), daemon=True)
     process.start()
     sender.close()
     try:
-        if not receiver.poll(time_limit):
-            raise TemplateError(f"template rendering exceeded the time limit of {time_limit:g} s "
-                                "(a runaway loop in a --templates file?)")
-        try:
-            outcome = receiver.recv()
-        except EOFError:
-            raise TemplateError("template rendering died (killed, or out of memory)") from None
+        documents = _receive(receiver, time_limit, "template rendering")
+        pdf = _receive(receiver, time_limit, "the PDF layout of the template's output") \
+            if "pdf" in documents else None
     finally:
         if process.is_alive():
             process.kill()
         process.join(5)
         receiver.close()
-    if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
-        raise TemplateError(outcome[1])
-    return outcome
+    return documents, pdf

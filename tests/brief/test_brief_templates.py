@@ -104,22 +104,11 @@ HOLES = {
         {"assets/brief.css": builtin("assets/brief.css") + 'body { background-image: image-set("missing.png" 1x); }'},
         ()),
     "img-html-only-strict": pytest.param(
-        {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, ("--strict", "--format", "html"),
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "BUG: --strict sees a template's <img src> only through the PDF's URL fetcher; with --format html the "
-            "build succeeds and the HTML brief references assets/nope.png"))),
+        {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, ("--strict", "--format", "html")),
     "img-template-asset-strict": pytest.param(
-        {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}, ("--strict",),
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "BUG: an image from the --templates assets folder, named as the PDF fetcher wants it (src=\"logo.png\"), "
-            "builds cleanly under --strict: the PDF embeds it, but the HTML keeps <img src=\"logo.png\">, a "
-            "relative reference that is broken next to brief.html (not inlined as a data: URI, not refused)"))),
+        {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}, ("--strict",)),
     "script-strict": pytest.param(
-        {"brief.html.j2": _footer('<script>console.log("hi")</script>')}, ("--strict",),
-        marks=pytest.mark.xfail(strict=True, reason=(
-            "BUG: a <script> written in a --templates file reaches the HTML brief, even under --strict; nothing "
-            "checks the rendered HTML for script (README: 'no script'; SECURITY.md: the HTML boundary holds "
-            "whatever templates say)"))),
+        {"brief.html.j2": _footer('<script>console.log("hi")</script>')}, ("--strict",)),
     "link-stylesheet-strict": pytest.param(
         {"brief.html.j2": _footer('<link rel="stylesheet" href="extra.css">')}, ("--strict",)),
 }
@@ -135,3 +124,16 @@ def test_override_either_fails_or_keeps_the_html_self_contained(tmp_path: Path, 
         assert external_references(html.read_text(encoding="utf-8")) == [], str(run)
     else:
         assert run.code == 1 and not html.exists(), str(run)
+
+
+def test_template_asset_image_is_inlined_in_the_html(tmp_path: Path):
+    """The image the PDF embeds from the --templates assets folder is in the HTML too, as a data: URI."""
+    import base64
+
+    files = {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}
+    templates = write_templates(tmp_path / "templates", files)
+    run = reportgen("build", INPUT, "--out", tmp_path / "out", "--strict", "--templates", templates)
+    assert run.code == 0, str(run)
+    html = (tmp_path / "out" / STEM / "brief.html").read_text(encoding="utf-8")
+    assert f'<img src="data:image/png;base64,{base64.b64encode(PNG).decode()}" alt="Logo">' in html
+    assert external_references(html) == []

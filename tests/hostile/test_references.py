@@ -217,16 +217,22 @@ def test_template_reference(case: Case, ws: Workspace, server: Server, secret: P
     (ws.root / "secret.txt").write_text(MARKER, encoding="utf-8")  # what "../secret.txt" would name
     templates = _templates(case, ws.root / "templates", server, secret)
     ws.write(yaml_text())  # the pre-built brief's own input: only the templates differ
+    # Markup that names files and URLs: its subject is the PDF's URL fetcher, so the PDF alone is built (the
+    # HTML brief's check refuses such markup before the PDF is laid out; see the end of this test).
+    pdf_only = ("--format", "pdf") if case.id.startswith(("r-tpl-img-", "r-tpl-attachment")) else ()
     if case.outcome == "error":
-        options = ["--templates", templates] + (["--strict"] if case.id.endswith("-strict") else [])
+        options = ["--templates", templates, *pdf_only] + (["--strict"] if case.id.endswith("-strict") else [])
         run = ws.expect_error(*options)
         assert MARKER not in run.output
         _assert_template_error_located(case, run.output)
     else:
-        run = ws.build("--templates", templates)
+        run = ws.build("--templates", templates, *pdf_only)
         assert run.code == 0, str(run)
         assert "asset refused" in run.output, "the refused reference should be reported as a warning"
         _assert_nothing_leaked(BriefFiles(ws.out / "acme"), run.output)
+        if pdf_only:  # the HTML brief refuses the same markup outright, strict or not
+            run = ws.expect_error("--templates", templates, "--format", "html")
+            assert "external resource" in run.output and MARKER not in run.output, str(run)
     assert server.requests == []
 
 
