@@ -392,6 +392,24 @@ def inotify_watches(pid: int) -> int:
     return total
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(n) for n in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def modules_after_cli(argv: list[str], cwd: str | os.PathLike) -> tuple[Run, dict[str, bool]]:
     """Run ``reportgen.cli.main`` with ``argv`` in a fresh interpreter, then report which heavy
     modules (and reportgen's render and chart packages) ended up in ``sys.modules``."""

@@ -30,9 +30,10 @@ from buildkit import (
     variant_text,
 )
 
-REBUILDS = 25
-BUILDER_SECONDS = 45.0
-MIN_REBUILDS = 6  # ~4 s a warm rebuild when the machine is shared; ~1.5 s when it is not
+REBUILDS = 30
+BUILDER_SECONDS = 55.0  # from the builder's start, its cold first build included
+MIN_REBUILDS = 4  # a warm rebuild is ~1.5 s on an idle machine, ~9 s on a crowded one; a torn write is
+# caught by the first rebuild or never: the reader reads hundreds of times per rebuild
 
 # The builder: one warm process that rebuilds one brief again and again (--force), alternating the
 # input between two companies so that the published PDF really changes. It is pinned to one CPU:
@@ -109,28 +110,30 @@ def test_reader_never_sees_a_torn_pdf_during_repeated_rebuilds(tmp_path: Path) -
     texts = [variant_text(variant.base, "Torn Check Alpha", 900), variant_text(variant.base, "Torn Check Beta", 901)]
     (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     out = tmp_path / "outputs"
-    first = reportgen("build", variant.path, "--out", out, "--format", "pdf,json", cwd=tmp_path)
-    assert first.code == 0, str(first)
     script = tmp_path / "builder.py"
     script.write_text(BUILDER, encoding="utf-8")
 
-    reader = Reader(out / variant.stem)
-    reader.start()
     builder = background(script, variant.path, out, str(REBUILDS), str(BUILDER_SECONDS), tmp_path / "texts.json",
                          cwd=tmp_path, logs=tmp_path / "builder", program=PYTHON)
+    reader = Reader(out / variant.stem)
     try:
-        code = builder.wait(BUILDER_SECONDS + 60)
+        # the builder's first (cold) build publishes the brief; from then on every build replaces it
+        poll(lambda: re.search(r"^rebuilt 1$", builder.stdout, re.MULTILINE) or not builder.running(), 180,
+             "the first build", describe=lambda: str(builder))
+        reader.start()
+        code = builder.wait(BUILDER_SECONDS + 120)
     finally:
         reader.stop.set()
-        reader.join(30)
+        if reader.is_alive():
+            reader.join(30)
         builder.kill()
     assert code == 0, str(builder)
-    rebuilds = int(re.search(r"^DONE (\d+)$", builder.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    print(f"{rebuilds} rebuilds, {reader.reads} reads, {len(reader.inodes)} files seen, "
+    rebuilds = int(re.search(r"^DONE (\d+)$", builder.stdout, re.MULTILINE).group(1)) - 1  # type: ignore[union-attr]
+    print(f"{rebuilds} rebuilds while reading, {reader.reads} reads, {len(reader.inodes)} files seen, "
           f"{len(reader.contents)} distinct PDFs", file=sys.stderr)
     assert reader.torn == [], reader.torn[:10]
     assert rebuilds >= MIN_REBUILDS, f"only {rebuilds} rebuilds in {BUILDER_SECONDS} s: the test proves too little"
-    assert reader.reads >= 2 * rebuilds, "the reader did not keep up with the rebuilds"
+    assert reader.reads >= 20 * rebuilds, "the reader did not keep up with the rebuilds"
     assert len(reader.inodes) >= rebuilds // 2 + 1, "the reader saw too few of the replaced files"
     assert len(reader.contents) >= 2 and reader.names == {"Torn Check Alpha", "Torn Check Beta"}
 
