@@ -17,9 +17,10 @@ import shutil
 import statistics
 import sys
 import tempfile
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brief_bench import REPORTGEN, ROOT, row, timed  # noqa: E402
+from brief_bench import REPORTGEN, ROOT, row, timed
 
 EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
 _POST_MONEY = re.compile(r"^(\s*post_money:\s*)([0-9.]+)", re.MULTILINE)
@@ -31,7 +32,7 @@ def make_inputs(folder: str, count: int) -> list[str]:
     for name in os.listdir(os.path.join(ROOT, "inputs")):
         if not name.endswith((".yaml", ".yml", ".json")):  # data files the examples read
             shutil.copy(os.path.join(ROOT, "inputs", name), folder)
-    texts = {stem: open(os.path.join(ROOT, "inputs", f"{stem}.yaml"), encoding="utf-8").read() for stem in EXAMPLES}
+    texts = {stem: Path(ROOT, "inputs", f"{stem}.yaml").read_text(encoding="utf-8") for stem in EXAMPLES}
     paths = []
     for i in range(count):
         stem = EXAMPLES[i % len(EXAMPLES)]

@@ -112,8 +112,10 @@ def spec_digest(spec: dict[str, Any]) -> str:
     return hashlib.sha256(f"{VEGA_LITE_VERSION}\n{canonical}".encode()).hexdigest()
 
 
-def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str, str]:
-    """SVG text of a spec and the spec's digest; from the cache when the same spec was drawn before."""
+def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
+               pending: list[tuple[str, bytes]] | None = None) -> tuple[str, str]:
+    """SVG text of a spec and the spec's digest; from the cache when the same spec was drawn before.
+    With ``pending``, a new cache entry is appended there instead of written (see ``write_cache``)."""
     _check_spec(spec)
     digest = spec_digest(spec)
     svg = _MEMORY_CACHE.get(digest)
@@ -121,7 +123,7 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
     if svg is None and cached_file and os.path.isfile(cached_file):
         with open(cached_file, encoding="utf-8") as handle:
             svg = handle.read()
-        os.utime(cached_file)
+        _touch(cached_file)
     if svg is None:
         try:
             svg = engine().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
@@ -131,13 +133,7 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str,
         if problems:
             raise ChartError(f"chart SVG refers to an external resource ({problems[0]})")
         if cached_file:
-            import contextlib
-
-            from reportgen.build.atomic import write_atomic
-
-            # The cache only saves time: a full disk or a read-only cache must not fail the brief.
-            with contextlib.suppress(OSError):
-                write_atomic(cached_file, svg.encode("utf-8"))
+            _store(cached_file, svg.encode("utf-8"), pending)
     if len(_MEMORY_CACHE) >= _MEMORY_CACHE_LIMIT:
         _MEMORY_CACHE.clear()
     _MEMORY_CACHE[digest] = svg
@@ -190,14 +186,44 @@ def prune_cache(cache_dir: str, max_age_days: int = CACHE_MAX_AGE_DAYS) -> int:
     return removed
 
 
-def draw_charts(model: Model, cache_dir: str | None = None) -> list[Chart]:
-    """Every chart of the brief as SVG, in order."""
+def _touch(path: str) -> None:
+    """Mark a cache entry as recently used (kept by prune_cache); a read-only cache is still a cache."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _store(path: str, content: bytes, pending: list[tuple[str, bytes]] | None) -> None:
+    if pending is not None:
+        pending.append((path, content))
+    else:
+        write_cache([(path, content)])
+
+
+def write_cache(entries: list[tuple[str, bytes]]) -> None:
+    """Write cache entries. The build calls it only once the brief has succeeded, so that a failed build
+    leaves the output folder, its cache included, as it was. The cache only saves time: a full disk or
+    a read-only cache must not fail the brief."""
+    import contextlib
+
+    from reportgen.build.atomic import write_atomic
+
+    for path, content in entries:
+        with contextlib.suppress(OSError):
+            write_atomic(path, content)
+
+
+def draw_charts(model: Model, cache_dir: str | None = None,
+                pending: list[tuple[str, bytes]] | None = None) -> list[Chart]:
+    """Every chart of the brief as SVG, in order. With ``pending``, new cache entries are collected there
+    for ``write_cache`` instead of written at once."""
     bundle_path = os.path.join(cache_dir, f"model-{charts_key(model)}.json") if cache_dir else None
     if bundle_path and os.path.isfile(bundle_path):
         try:
             with open(bundle_path, encoding="utf-8") as handle:
                 charts = [Chart(**item) for item in json.load(handle)]
-            os.utime(bundle_path)  # recently used: kept by prune_cache
+            _touch(bundle_path)
             return charts
         except (OSError, ValueError, TypeError):
             pass  # a damaged cache entry is redrawn
@@ -205,16 +231,11 @@ def draw_charts(model: Model, cache_dir: str | None = None) -> list[Chart]:
 
     charts = []
     for item in chart_specs(model):
-        svg, digest = render_svg(item.spec, cache_dir)
+        svg, digest = render_svg(item.spec, cache_dir, pending)
         charts.append(Chart(item.name, svg, item.facts, digest))
     if bundle_path:
-        import contextlib
-
-        from reportgen.build.atomic import write_atomic
-
         payload = [{"name": c.name, "svg": c.svg, "facts": c.facts, "digest": c.digest} for c in charts]
-        with contextlib.suppress(OSError):  # as in render_svg: a cache write never fails the brief
-            write_atomic(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"))
+        _store(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"), pending)
     return charts
 
 

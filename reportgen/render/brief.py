@@ -53,22 +53,28 @@ def render_brief(spec: Any, options: RenderOptions | None = None, previous: dict
     brief.warnings += _age_warnings(model, options)
     brief.files["model.json"] = model.to_json_bytes()
     brief.summary = summarise(model)
+    cache_entries: list[tuple[str, bytes]] = []  # written only if the brief succeeds
     if "pdf" in options.formats or "html" in options.formats:
-        _render_documents(model, options, brief)
+        _render_documents(model, options, brief, cache_entries)
     if options.strict and brief.warnings:
         raise StrictError([f"{spec.display}: {w}" for w in brief.warnings])
+    if cache_entries:
+        from reportgen.charts.render import write_cache
+
+        write_cache(cache_entries)
     if "json" not in options.formats:
         del brief.files["model.json"]
     return brief
 
 
-def _render_documents(model: Any, options: RenderOptions, brief: Brief) -> None:
+def _render_documents(model: Any, options: RenderOptions, brief: Brief,
+                      cache_entries: list[tuple[str, bytes]]) -> None:
     from reportgen.charts.render import draw_charts
     from reportgen.render.html import input_texts, render_html
     from reportgen.render.pdf import fonts_folder
     from reportgen.render.strict import text_problems
 
-    charts = draw_charts(model, options.chart_cache_dir)
+    charts = draw_charts(model, options.chart_cache_dir, cache_entries)
     for chart in charts:
         brief.files[f"charts/{chart.name}.svg"] = chart.svg.encode("utf-8")
     texts = input_texts(model)
