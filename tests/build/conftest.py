@@ -13,33 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen, templates_fingerprint
-from filelock import FileLock
+from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen, shared, templates_fingerprint
 
 BATCH_SIZE = 20
 INVALID = {5: "range", 13: "unknown"}
 TRIO = (0, 1, 2)  # one variant of each example (the third reads the history CSV)
-
-
-def _shared(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], dict[str, Any]]) -> Path:
-    """``make(folder)`` once per test run (all workers), its JSON-able result kept in folder/done.json."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / f"shared-{name}"
-    with FileLock(str(base / f"shared-{name}.lock")):
-        done = folder / "done.json"
-        if not done.is_file():
-            folder.mkdir(exist_ok=True)
-            result = make(folder)
-            done.write_text(json.dumps(result), encoding="utf-8")
-    return folder
 
 
 def _variant(data: dict[str, Any]) -> Variant:
@@ -65,7 +47,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
             templates = "changed during the build"
         return {"run": dataclasses.asdict(run), "variants": [_asdict(v) for v in variants], "templates": templates}
 
-    folder = _shared(tmp_path_factory, "batch", make)
+    folder = shared(tmp_path_factory, "batch", make)
     data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
     return Batch(folder, folder / "inputs", folder / "outputs", Run(**data["run"]),
                  [_variant(v) for v in data["variants"]], data["templates"])
@@ -83,6 +65,6 @@ def trio(tmp_path_factory: pytest.TempPathFactory, batch: Batch) -> Trio:
             templates = "changed during the build"
         return {"run": dataclasses.asdict(run), "templates": templates}
 
-    folder = _shared(tmp_path_factory, "trio", make)
+    folder = shared(tmp_path_factory, "trio", make)
     data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
     return Trio(folder / "outputs", Run(**data["run"]), variants, data["templates"])

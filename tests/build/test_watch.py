@@ -1,21 +1,20 @@
 """``reportgen watch``: the first build, a saved change rebuilt, an invalid save reported while the last
 good brief stays, and Ctrl-C.
 
-One watch session (module fixture) goes through the steps, polling each with a deadline, and records
-what it saw; the tests judge the records.
+One watch session goes through the steps, polling each with a deadline, and records what it saw
+(once per test run, shared by the xdist workers like the batch); the tests judge the records.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from buildkit import (
-    Background,
     Batch,
     background,
     brief_digests,
@@ -27,6 +26,7 @@ from buildkit import (
     inotify_watches,
     poll,
     sha256,
+    shared,
     skip_if_templates_changed,
     variant_text,
 )
@@ -41,7 +41,7 @@ def _save(path: Path, text: str) -> None:
 
 @dataclasses.dataclass
 class Session:
-    watch: Background
+    stderr: str
     edited_name: str
     first_counts: tuple[int, int, int] | None = None
     change_counts: tuple[int, int, int] | None = None
@@ -56,9 +56,18 @@ class Session:
     kept_after_stop: bool = False
 
 
-@pytest.fixture(scope="module")
-def session(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    root = tmp_path_factory.mktemp("watch")
+@pytest.fixture(scope="session")
+def session(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> Session:
+    folder = shared(tmp_path_factory, "watch", lambda root: dataclasses.asdict(_watch_session(batch, root)))
+    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+    for name in ("first_counts", "change_counts", "invalid_counts"):
+        data[name] = tuple(data[name]) if data[name] is not None else None
+    seen = Session(**data)
+    skip_if_templates_changed(batch.templates, "what the watch rebuilt")
+    return seen
+
+
+def _watch_session(batch: Batch, root: Path) -> Session:
     edited, other = batch.valid[0], batch.valid[1]
     inputs = root / "inputs"
     inputs.mkdir()
@@ -68,7 +77,7 @@ def session(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     folder, model = out / edited.stem, out / edited.stem / "model.json"
 
     watch = background("watch", "inputs", "--out", "outputs", "--jobs", "1", cwd=root, logs=root / "watch")
-    seen = Session(watch, edited.name + " Watched")
+    seen = Session("", edited.name + " Watched")
     describe = lambda: str(watch)  # noqa: E731
     try:
         # 1. the first build; then wait until the watcher really watches (a save before that is lost)
@@ -107,34 +116,34 @@ def session(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         watch.signal_group(signal.SIGINT)
         seen.code = watch.wait(60)
         seen.kept_after_stop = brief_digests(folder) == good
-        skip_if_templates_changed(batch.templates, "what the watch rebuilt")
-        yield seen
     finally:
         watch.kill()
+        seen.stderr = watch.stderr
+    return seen
 
 
 def test_watch_first_build_finds_the_briefs_up_to_date(session: Session) -> None:
-    assert session.first_counts == (0, 2, 0), str(session.watch)
+    assert session.first_counts == (0, 2, 0), session.stderr
 
 
 def test_watch_rebuilds_exactly_the_saved_input(session: Session) -> None:
-    assert session.change_counts == (1, 0, 0), str(session.watch)
+    assert session.change_counts == (1, 0, 0), session.stderr
     assert f'"name": "{session.edited_name}"' in session.model_after_change
     assert session.problems_after_change == []
     assert session.other_untouched, "a change to one input rebuilt another"
 
 
 def test_watch_reports_an_invalid_save_and_keeps_the_last_good_brief(session: Session) -> None:
-    assert session.invalid_counts == (0, 0, 1), str(session.watch)
-    assert re.search(rf"^error: {re.escape(session.located)} must be a number", session.watch.stderr,
-                     re.MULTILINE), str(session.watch)
+    assert session.invalid_counts == (0, 0, 1), session.stderr
+    assert re.search(rf"^error: {re.escape(session.located)} must be a number", session.stderr,
+                     re.MULTILINE), session.stderr
     assert session.kept_after_invalid, "an invalid save replaced the last good brief"
 
 
 def test_watch_exits_zero_on_ctrl_c_and_keeps_the_brief(session: Session) -> None:
-    assert session.code == 0, str(session.watch)
+    assert session.code == 0, session.stderr
     assert session.kept_after_stop
-    assert "reportgen/cli.py" not in session.watch.stderr, str(session.watch)
+    assert "reportgen/cli.py" not in session.stderr, session.stderr
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -145,5 +154,5 @@ def test_watch_exits_zero_on_ctrl_c_and_keeps_the_brief(session: Session) -> Non
 def test_watch_ctrl_c_right_after_a_rebuild_prints_no_python_error(session: Session) -> None:
     if not session.helpers_at_ctrl_c:
         pytest.skip("no helper process was alive at Ctrl-C (a one-CPU machine does not spawn it)")
-    assert "Traceback" not in session.watch.stderr and "Fatal Python error" not in session.watch.stderr, \
-        str(session.watch)
+    assert "Traceback" not in session.stderr and "Fatal Python error" not in session.stderr, \
+        session.stderr
