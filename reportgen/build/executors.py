@@ -58,7 +58,26 @@ def run_in_process(jobs: list[Job], offload_pdf: bool = False) -> Iterator[Resul
             yield run_job(job)
     finally:
         pdf.offload.reset(token)
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop_helper(executor)
+
+
+def _stop_helper(executor: object) -> None:
+    """End the PDF helper now. Every PDF it rendered has been awaited, so it is idle, or still importing
+    WeasyPrint when the brief failed before its PDF. Left to finish on its own (shutdown(wait=False)), it
+    outlived the build, and a Ctrl-C in ``watch`` then reached it mid-start-up, which printed 'Fatal
+    Python error: init_import_site' on the terminal. Waiting for it would make a failed brief wait for
+    WeasyPrint's import; SIGTERM ends a Python process silently."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:

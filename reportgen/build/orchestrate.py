@@ -10,6 +10,7 @@ whose files were all written).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 from reportgen.build.job import Job, Result, failed_to_read
 from reportgen.build.options import BuildOptions
-from reportgen.build.plan import Manifest, PlannedBrief, brief_key, plan, state_dir, templates_digest
+from reportgen.build.plan import Manifest, PlannedBrief, key_of, plan, state_dir, templates_digest
 from reportgen.errors import BuildLockedError, OutputFolderError, SpecError, UsageError
 
 Event = Callable[[str, Any], None]
@@ -226,7 +227,10 @@ def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Res
     previous = None
     with contextlib.suppress(OSError):  # none, or not a regular file of at most 8 MiB (a FIFO must not hang)
         previous = read_limited(os.path.join(options.out_dir, item.name, "model.json"), 8 << 20)
-    return Job(bundle, render_options, item.key, previous)
+    # The key of the bytes just read (which the planner may not have seen: a save in between).
+    key = key_of(hashlib.sha256(bundle.content).hexdigest(),
+                 [(d.path, hashlib.sha256(d.content).hexdigest()) for d in bundle.data], templates, options)
+    return Job(bundle, render_options, key, previous)
 
 
 _TEMPLATE_SETS: dict[str, Any] = {}
@@ -263,7 +267,7 @@ def _write(result: Result, options: BuildOptions, manifest: Manifest, templates:
                 os.unlink(os.path.join(charts, name))
     manifest.entries[result.name] = {
         "input": result.input,
-        "key": brief_key(result.input, result.data_files, templates, options),
+        "key": result.key,  # of the bytes it was built from (see _job)
         "data_files": result.data_files,
         "summary": result.summary,
         "formats": sorted(options.formats),

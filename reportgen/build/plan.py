@@ -117,11 +117,19 @@ class PlannedBrief:
 
 
 def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions) -> str:
+    """The key of a brief as its files on disk stand now (the planner's view)."""
+    return key_of(input_sha256(input_path), [(path, file_sha256(path)) for path in data_files], templates, options)
+
+
+def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates: str, options: BuildOptions) -> str:
+    """The key of a brief from the hashes of its input and data files. The build records the key of the
+    bytes a brief was built from, not of the files as they are when it is written: an input saved
+    while its brief was building must stay out of date."""
     digest = hashlib.sha256()
-    for part in (__version__, templates, options.output_digest(), input_sha256(input_path) or "missing"):
+    for part in (__version__, templates, options.output_digest(), input_sha or "missing"):
         digest.update(part.encode() + b"\0")
-    for path in data_files:
-        digest.update(path.encode() + b"\0" + (file_sha256(path) or "missing").encode() + b"\0")
+    for path, sha in data:
+        digest.update(path.encode() + b"\0" + (sha or "missing").encode() + b"\0")
     return digest.hexdigest()
 
 

@@ -142,11 +142,6 @@ def test_template_edit_rebuilds_all_and_format_change_rebuilds(tmp_path: Path) -
         "the order of --format is not an option change"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: reportgen/build/orchestrate.py _write() records the manifest key as brief_key(result.input, ...), "
-    "re-reading the input file at write time, instead of the key of the bytes the job was built from (job.key): "
-    "an input saved while its brief is building is recorded as up to date, so the next build (and watch's "
-    "rebuild) skips it and the published brief keeps the old content until the input changes again"))
 def test_input_saved_during_its_build_is_rebuilt_next_time(tmp_path: Path) -> None:
     variants = make_variants(tmp_path / "inputs", 2)
     edited = variants[0]

@@ -49,11 +49,6 @@ def test_library_build_as_the_readme_writes_it(library_runs: tuple[dict, Path, s
     assert not (folder / "brief.pdf").exists(), "formats=('json',) rendered a PDF"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: reportgen.build is the function only until the subpackage reportgen/build/ is imported: "
-    "reportgen/__init__.py resolves 'build' lazily in __getattr__, but importing reportgen.build.orchestrate "
-    "(which the first call, or reportgen.BuildOptions, does) sets the attribute reportgen.build to the package "
-    "module, so a second reportgen.build(...) raises TypeError: 'module' object is not callable"))
 def test_library_build_called_a_second_time(library_runs: tuple[dict, Path, str]) -> None:
     results, folder, _ = library_runs
     second = results["second"]

@@ -146,11 +146,6 @@ def test_watch_exits_zero_on_ctrl_c_and_keeps_the_brief(session: Session) -> Non
     assert "reportgen/cli.py" not in session.stderr, session.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: after a one-brief rebuild, reportgen/build/executors.py run_in_process() ends with "
-    "executor.shutdown(wait=False, cancel_futures=True), leaving the spawned PDF helper (pdf.prewarm, importing "
-    "WeasyPrint) running after the build; Ctrl-C in watch reaches that helper too, and it prints "
-    "'Fatal Python error: init_import_site ... KeyboardInterrupt' with a traceback on the user's terminal"))
 def test_watch_ctrl_c_right_after_a_rebuild_prints_no_python_error(session: Session) -> None:
     if not session.helpers_at_ctrl_c:
         pytest.skip("no helper process was alive at Ctrl-C (a one-CPU machine does not spawn it)")
