@@ -27,13 +27,14 @@ _LAZY = {
     "run_model": "reportgen.model.run",
     "render_brief": "reportgen.render.brief",
     "BuildOptions": "reportgen.build.options",
+    "build": "reportgen.build",
     "ReportgenError": "reportgen.errors",
     "SpecError": "reportgen.errors",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportgen.build.options import BuildOptions
-    from reportgen.build.orchestrate import BuildReport
+    from reportgen.build.orchestrate import build
     from reportgen.errors import ReportgenError, SpecError
     from reportgen.model.run import run_model
     from reportgen.render.brief import render_brief
@@ -46,20 +47,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    # reportgen.build is the subpackage itself, made callable (see reportgen/build/__init__.py)
+    return imported if module == f"reportgen.{name}" else getattr(imported, name)
 
-
-# ``reportgen.build`` is both this function and the subpackage reportgen/build/. Importing a submodule
-# binds the subpackage to the parent's attribute the first time only, so the subpackage (whose
-# __init__ imports nothing) is imported here first and the name then bound to the function: later
-# imports of reportgen.build.* no longer replace it. Lazily resolved, a second reportgen.build(...)
-# raised "'module' object is not callable".
-import reportgen.build  # noqa: E402, F401
-
-
-def build(paths: list[str], options: BuildOptions | None = None, on_event: Any = None) -> BuildReport:
-    """Build the briefs of ``paths`` (files or folders) into ``options.out_dir``; see
-    reportgen.build.orchestrate.build."""
-    from reportgen.build.orchestrate import build as run_build
-
-    return run_build(paths, options, on_event)
