@@ -21,6 +21,9 @@ from reportgen.errors import TemplateError
 from reportgen.paths import builtin_assets
 from reportgen.render.environment import TemplateSet
 
+# The base URL of every relative URL in the brief. The PDF's URL fetcher (render/pdf.py) serves the
+# assets under it, and the HTML boundary (render/boundary.py) inlines the same ones: one rule for both.
+VIRTUAL_ROOT = "file:///reportgen-assets/"
 _CSS_ESCAPE = re.compile(r"\\[0-9a-fA-F]|</", re.IGNORECASE)  # CSS escapes hide "url(" and "</style"
 _BUILTIN_CACHE: dict[str, bytes] = {}
 _CSS_CHECKED: dict[str, list[str]] = {}
@@ -104,6 +107,30 @@ def css_problems(text: str, *, declarations: bool = False) -> list[str]:
         _CSS_CHECKED.clear()
     _CSS_CHECKED[key] = problems
     return problems
+
+
+def asset_name(url: str) -> str | None:
+    """The asset name under VIRTUAL_ROOT that ``url`` names, or None (``..``, NUL, anywhere else)."""
+    import urllib.parse
+
+    if not url.startswith(VIRTUAL_ROOT):
+        return None
+    relative = urllib.parse.unquote(url[len(VIRTUAL_ROOT):].split("?")[0].split("#")[0])
+    parts = [p for p in relative.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or "\x00" in relative:
+        return None
+    return "/".join(parts)
+
+
+def data_url(url: str) -> tuple[str, bytes]:
+    """The MIME type and bytes of a ``data:`` URL; ValueError when its payload cannot be decoded."""
+    import base64
+    import urllib.parse
+
+    header, _, payload = url.partition(",")
+    mime = header[5:].split(";")[0] or "text/plain"
+    content = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+    return mime, content
 
 
 def read_asset(name: str, user: TemplateSet | None) -> bytes:

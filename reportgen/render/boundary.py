@@ -26,10 +26,9 @@ import urllib.parse
 from html.parser import HTMLParser
 
 from reportgen.errors import ReportgenError, TemplateError
-from reportgen.render.assets import css_problems, read_asset
+from reportgen.render.assets import VIRTUAL_ROOT, asset_name, css_problems, data_url, read_asset
 from reportgen.render.environment import TemplateSet
 
-VIRTUAL_ROOT = "file:///reportgen-assets/"  # the PDF's base URL (render/pdf.py): relative names resolve alike
 MAX_IMAGE_BYTES = 2 << 20  # an inlined image; the whole built-in brief is about 0.2 MB
 _IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 
@@ -134,12 +133,8 @@ class _Check(HTMLParser):
         return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
     def _check_svg_uri(self, tag: str, uri: str) -> None:
-        header, _, payload = uri.partition(",")
         try:
-            if header.endswith(";base64"):
-                content = base64.b64decode(payload)
-            else:
-                content = urllib.parse.unquote_to_bytes(payload)
+            _, content = data_url(uri)
         except ValueError:
             self._problem(f"<{tag}> has an unreadable SVG data: URI")
             return
@@ -159,17 +154,6 @@ def _svg_problems(content: bytes) -> list[str]:
 
 def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def asset_name(url: str) -> str | None:
-    """The asset name under the PDF's virtual root that ``url`` names, or None (``..``, NUL, elsewhere)."""
-    if not url.startswith(VIRTUAL_ROOT):
-        return None
-    relative = urllib.parse.unquote(url[len(VIRTUAL_ROOT):].split("?")[0].split("#")[0])
-    parts = [p for p in relative.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts or "\x00" in relative:
-        return None
-    return "/".join(parts)
 
 
 def seal_html(html: str, templates: TemplateSet | None) -> str:

@@ -6,20 +6,17 @@ once per process and reused across briefs.
 
 from __future__ import annotations
 
-import base64
 import contextvars
 import hashlib
 import logging
 import os
-import urllib.parse
 from typing import Any
 
 from reportgen.errors import ReportgenError
 from reportgen.paths import builtin_assets
-from reportgen.render.assets import read_asset
+from reportgen.render.assets import VIRTUAL_ROOT, asset_name, data_url, read_asset
 from reportgen.render.environment import TemplateSet
 
-VIRTUAL_ROOT = "file:///reportgen-assets/"  # base URL of every relative URL in the brief
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
 _MIME = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
          ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -48,18 +45,15 @@ def _fetcher_class() -> type:
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return _data_url(url, URLFetcherResponse)
-            if url.startswith(VIRTUAL_ROOT):
-                relative = urllib.parse.unquote(url[len(VIRTUAL_ROOT):].split("?")[0].split("#")[0])
-                parts = [p for p in relative.split("/") if p not in ("", ".")]
-                if parts and ".." not in parts and "\x00" not in relative:
-                    name = "/".join(parts)
-                    try:
-                        content = read_asset(name, self.templates)
-                    except ReportgenError:
-                        pass
-                    else:
-                        mime = _MIME.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
-                        return URLFetcherResponse(url, content, {"Content-Type": mime})
+            name = asset_name(url)
+            if name is not None:
+                try:
+                    content = read_asset(name, self.templates)
+                except ReportgenError:
+                    pass
+                else:
+                    mime = _MIME.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+                    return URLFetcherResponse(url, content, {"Content-Type": mime})
             self.refused.append(url[:200])
             raise ValueError(f"reportgen refuses to load {url[:200]}")
 
@@ -68,9 +62,7 @@ def _fetcher_class() -> type:
 
 
 def _data_url(url: str, response: Any) -> Any:
-    header, _, payload = url.partition(",")
-    mime = header[5:].split(";")[0] or "text/plain"
-    content = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+    mime, content = data_url(url)
     return response(url[:64], content, {"Content-Type": mime})
 
 
