@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from reportgen.spec.fields import Currency, Flag, IsoDate, Number, Text, Whole
 
 SCENARIO_NAMES = ("base", "adoption_plateau", "compute_stagnation", "bull")
+RATE_SPREAD_DEFAULT = 0.02
 UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
@@ -61,7 +62,9 @@ class Costs(Strict):
     opex_share: Number(0, 2, fraction="shares") = Field(
         description="Other operating cost as a share of revenue.")
     tax_rate: Number(0, 0.6, fraction="rates") = Field(
-        0.21, description="Tax rate on positive operating profit only.")
+        0.21, description="Tax rate on positive operating profit only, after losses carried forward.")
+    tax_losses: Number(0) = Field(
+        0.0, description="Tax losses carried forward today, L0: offset against later operating profit.")
 
 
 class Provider(Strict):
@@ -106,6 +109,9 @@ class Peer(Strict):
     run_rate: Number(0, lo_open=True) = Field(description="Peer annualised revenue.")
     providers: tuple[PeerProvider, ...] = Field(min_length=1, max_length=50,
                                                 description="Peer compute providers and shares.")
+    growth_y1: Number(-0.9, 10, lo_open=True, fraction="rates") | None = Field(
+        None, description="Peer revenue growth in year 1 (for EV / forward revenue).")
+    cash_on_hand: Number(0) = Field(0.0, description="Peer cash today (for its enterprise value).")
 
     @field_validator("providers")
     @classmethod
@@ -164,6 +170,8 @@ class MonteCarlo(Strict):
     growth_sd: Number(0, 2) = Field(0.25, description="Relative standard deviation of g1.")
     price_spread: Number(0, 1) = Field(0.10, description="Half-width of the uniform spread of d.")
     training_sd: Number(0, 2) = Field(0.10, description="Standard deviation of training growth.")
+    rate_spread: Number(0, 0.5, fraction="rates") = Field(
+        RATE_SPREAD_DEFAULT, description="Half-width of the uniform spread of the discount rate.")
 
 
 class SpecInput(Strict):
