@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from reportgen.spec.fields import Currency, Flag, IsoDate, Number, Text, Whole
+from reportgen.spec.scenarios import SCENARIO_ORDER, resolve_scenarios
 
-SCENARIO_NAMES = ("base", "adoption_plateau", "compute_stagnation", "bull")
+SCENARIO_NAMES = SCENARIO_ORDER
 RATE_SPREAD_DEFAULT = 0.02
 UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 
@@ -197,8 +198,6 @@ class SpecInput(Strict):
 
     @model_validator(mode="after")
     def _scenarios_stay_in_range(self) -> SpecInput:
-        from reportgen.model.scenarios import resolve_scenarios
-
         for name, params in resolve_scenarios(self).items():
             if not -0.5 <= params.price_decline < 1:
                 raise _located("range", "the resulting compute price decline must be at least -0.5 "

@@ -35,7 +35,7 @@ BASE: dict[str, Any] = {
     "cash_on_hand": 150.0,
     "revenue": {"run_rate": 80.0, "growth_y1": 0.5, "growth_long": 0.05, "fade": 0.6},
     "costs": {"inference_share": 0.4, "training_spend": 30.0, "training_growth": 0.2, "opex_share": 0.3,
-              "tax_rate": 0.25},
+              "tax_rate": 0.25, "tax_losses": 12.0},
     "compute": {
         "price_decline": 0.1,
         "providers": [
@@ -45,12 +45,14 @@ BASE: dict[str, Any] = {
     },
     "peers": [
         {"name": "Peer One", "post_money": 500.0, "run_rate": 40.0,
-         "providers": [{"name": "Alpha Cloud", "share": 0.7}, {"name": "Gamma", "share": 0.3}]},
+         "providers": [{"name": "Alpha Cloud", "share": 0.7}, {"name": "Gamma", "share": 0.3}],
+         "growth_y1": 0.8, "cash_on_hand": 25.0},
     ],
     "dcf": {"discount_rate": 0.11, "terminal_growth": 0.02, "horizon": 8},
     "scenarios": {"bull": {"growth_factor": 1.5, "price_decline_delta": 0.05},
                   "adoption_plateau": {"fade": 0.4}},
-    "monte_carlo": {"paths": 500, "seed": 11, "growth_sd": 0.2, "price_spread": 0.05, "training_sd": 0.15},
+    "monte_carlo": {"paths": 500, "seed": 11, "growth_sd": 0.2, "price_spread": 0.05, "training_sd": 0.15,
+                    "rate_spread": 0.03},
     "sources": {"valuation.post_money": "Round announcement"},
     "notes": "Plain notes.",
 }

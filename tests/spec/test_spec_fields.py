@@ -30,6 +30,7 @@ RANGES: list[tuple[str, float | None, float | None, bool, bool, bool, str, dict[
     ("costs.training_growth", -0.9, 5, True, False, False, "must be greater than -0.9 and at most 5", {}),
     ("costs.opex_share", 0, 2, False, False, False, "must be between 0 and 2", {}),
     ("costs.tax_rate", 0, 0.6, False, False, False, "must be between 0 and 0.6", {}),
+    ("costs.tax_losses", 0, None, False, False, False, "must be at least 0", {}),
     ("compute.price_decline", -0.5, 0.9, False, False, False, "must be between -0.5 and 0.9", {}),
     ("compute.providers.0.share", 0, None, True, False, False, "must be greater than 0", {}),
     ("compute.providers.0.commitment", 0, None, False, False, False, "must be at least 0", {}),
@@ -38,6 +39,8 @@ RANGES: list[tuple[str, float | None, float | None, bool, bool, bool, str, dict[
     ("peers.0.post_money", 0, None, True, False, False, "must be greater than 0", {}),
     ("peers.0.run_rate", 0, None, True, False, False, "must be greater than 0", {}),
     ("peers.0.providers.1.share", 0, None, True, False, False, "must be greater than 0", {}),
+    ("peers.0.growth_y1", -0.9, 10, True, False, False, "must be greater than -0.9 and at most 10", {}),
+    ("peers.0.cash_on_hand", 0, None, False, False, False, "must be at least 0", {}),
     ("dcf.discount_rate", 0, 1, True, True, False, "must be greater than 0 and less than 1",
      {"dcf.terminal_growth": -0.1}),
     ("dcf.terminal_growth", -0.5, 0.2, True, True, False, "must be greater than -0.5 and less than 0.2",
@@ -48,6 +51,7 @@ RANGES: list[tuple[str, float | None, float | None, bool, bool, bool, str, dict[
     ("monte_carlo.growth_sd", 0, 2, False, False, False, "must be between 0 and 2", {}),
     ("monte_carlo.price_spread", 0, 1, False, False, False, "must be between 0 and 1", {}),
     ("monte_carlo.training_sd", 0, 2, False, False, False, "must be between 0 and 2", {}),
+    ("monte_carlo.rate_spread", 0, 0.5, False, False, False, "must be between 0 and 0.5", {}),
     ("scenarios.bull.growth_factor", 0, 10, False, False, False, "must be between 0 and 10", {}),
     ("scenarios.adoption_plateau.fade", 0, 1, False, False, False, "must be between 0 and 1", {}),
     ("scenarios.compute_stagnation.price_decline", -0.5, 0.9, False, False, False,
@@ -90,10 +94,10 @@ EDGES = _edges()
 
 
 def test_every_edge_is_distinct_and_present():
-    # 32 fields, 22 of them bounded on both sides: 54 edges
-    assert len(RANGES) == 32 and len({r[0] for r in RANGES}) == 32
-    assert sum(1 for r in RANGES if r[1] is not None and r[2] is not None) == 22
-    assert len(EDGES) == 54
+    # 36 fields, 24 of them bounded on both sides: 60 edges
+    assert len(RANGES) == 36 and len({r[0] for r in RANGES}) == 36
+    assert sum(1 for r in RANGES if r[1] is not None and r[2] is not None) == 24
+    assert len(EDGES) == 60
 
 
 @pytest.mark.parametrize(("field", "inside", "outside", "message", "extra"), EDGES)
@@ -126,6 +130,8 @@ def test_value_just_past_the_edge_is_refused(write_spec, field, inside, outside,
     ("dcf.discount_rate", "rates"),
     ("dcf.terminal_growth", "rates"),
     ("scenarios.adoption_plateau.fade", "rates"),
+    ("monte_carlo.rate_spread", "rates"),
+    ("peers.0.growth_y1", "rates"),
 ])
 def test_a_percentage_written_as_a_whole_number_is_refused_with_the_fractions_hint(write_spec, field, kind):
     path, where = write_spec(changed(**{field.replace(".", "__"): 45}))
@@ -185,6 +191,7 @@ DEFAULTS = {
     "revenue.history": None,
     "costs.training_growth": 0.3,
     "costs.tax_rate": 0.21,
+    "costs.tax_losses": 0.0,
     "compute.price_decline": 0.15,
     "compute.providers.0.investor": False,
     "dcf.discount_rate": 0.12,
@@ -195,8 +202,11 @@ DEFAULTS = {
     "monte_carlo.growth_sd": 0.25,
     "monte_carlo.price_spread": 0.10,
     "monte_carlo.training_sd": 0.10,
+    "monte_carlo.rate_spread": 0.02,
     "notes": None,
 }
+# Defaults of a peer's fields (MINIMAL has no peer; BASE writes them all).
+PEER_DEFAULTS = {"peers.0.growth_y1": None, "peers.0.cash_on_hand": 0.0}
 
 
 def test_a_minimal_input_gets_every_default(write_spec):
@@ -213,11 +223,19 @@ def test_a_minimal_input_gets_every_default(write_spec):
     assert spec.history is None
 
 
-@pytest.mark.parametrize("field", [f for f in DEFAULTS if f not in ("revenue.history",)])
+@pytest.mark.parametrize("field", [f for f in {**DEFAULTS, **PEER_DEFAULTS} if f not in ("revenue.history",)])
 def test_leaving_out_one_field_applies_its_default(write_spec, field):
-    assert _value_at(accepted(write_spec(BASE)[0]).input, field) != DEFAULTS[field]  # BASE writes them all
+    default = {**DEFAULTS, **PEER_DEFAULTS}[field]
+    assert _value_at(accepted(write_spec(BASE)[0]).input, field) != default  # BASE writes them all
     spec = accepted(write_spec(changed(**{field.replace(".", "__"): DELETE}))[0])
-    assert _value_at(spec.input, field) == DEFAULTS[field]
+    value = _value_at(spec.input, field)
+    assert value == default and type(value) is type(default)
+
+
+def test_the_rate_spread_default_is_the_contracts():
+    from reportgen.spec.schema import RATE_SPREAD_DEFAULT
+
+    assert RATE_SPREAD_DEFAULT == DEFAULTS["monte_carlo.rate_spread"] == 0.02
 
 
 @pytest.mark.parametrize("section", ["dcf", "monte_carlo", "scenarios", "peers", "sources", "notes"])
