@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.charts import theme
-from reportgen.model.result import Model, lowest
+from reportgen.model.result import Model
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class ChartSpec:
 
 
 def _amount_title(model: Model) -> str:
-    return f"{model.company['currency']} {model.company['unit']}"
+    return f"{model.company.currency} {model.company.unit}"
 
 
 def _finish(chart: Any, width: int = theme.WIDTH, height: int = theme.HEIGHT) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def revenue_and_compute(model: Model) -> ChartSpec:
     rows = []
     for name, scenario in model.scenarios.items():
         label = theme.SCENARIO_LABELS[name]
-        for year, revenue, compute in zip(scenario["years"], scenario["revenue"], scenario["compute_cost"],
+        for year, revenue, compute in zip(scenario.years, scenario.revenue, scenario.compute_cost,
                                           strict=True):
             rows.append({"year": year, "scenario": label, "series": "Revenue", "value": revenue})
             rows.append({"year": year, "scenario": label, "series": "Compute cost", "value": compute})
@@ -53,10 +53,10 @@ def revenue_and_compute(model: Model) -> ChartSpec:
         detail="series:N",
     )
     facts = {
-        "first_year": model.scenarios["base"]["years"][0],
-        "last_year": model.scenarios["base"]["years"][-1],
-        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "revenue_final": s["revenue"][-1],
-                       "compute_final": s["compute_cost"][-1]} for n, s in model.scenarios.items()],
+        "first_year": model.base.years[0],
+        "last_year": model.base.years[-1],
+        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "revenue_final": s.revenue[-1],
+                       "compute_final": s.compute_cost[-1]} for n, s in model.scenarios.items()],
     }
     return ChartSpec("revenue_compute", _finish(chart), facts)
 
@@ -67,7 +67,7 @@ def cash_paths(model: Model) -> ChartSpec:
     rows = []
     labels = [theme.SCENARIO_LABELS[n] for n in model.scenarios]
     for name, scenario in model.scenarios.items():
-        for year, cash in zip(scenario["years"], scenario["cash"], strict=True):
+        for year, cash in zip(scenario.years, scenario.cash, strict=True):
             rows.append({"year": year, "scenario": theme.SCENARIO_LABELS[name], "cash": cash})
     lines = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.8).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
@@ -88,10 +88,10 @@ def cash_paths(model: Model) -> ChartSpec:
             color=theme.ACCENT, align="left", dx=4, dy=-4, baseline="top", fontSize=10,
             font=theme.FONT).encode(x="year:O", y=alt.value(0), text="label:N"))
     facts = {
-        "first_year": model.scenarios["base"]["years"][0],
-        "last_year": model.scenarios["base"]["years"][-1],
-        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "cash_final": s["cash"][-1],
-                       "cash_min": lowest(s["cash"]), "squeeze_year": s["squeeze_year"]}
+        "first_year": model.base.years[0],
+        "last_year": model.base.years[-1],
+        "scenarios": [{"label": theme.SCENARIO_LABELS[n], "cash_final": s.cash[-1],
+                       "cash_low": s.cash_low, "squeeze_year": s.squeeze_year}
                       for n, s in model.scenarios.items()],
         "earliest_squeeze": None if squeeze is None else {
             "year": squeeze[0], "label": theme.SCENARIO_LABELS[squeeze[1]]},
@@ -102,14 +102,14 @@ def cash_paths(model: Model) -> ChartSpec:
 def provider_mix(model: Model) -> ChartSpec:
     import altair as alt
 
-    companies = [(model.company["name"], model.compute_providers)]
-    companies += [(peer["name"], peer["providers"]) for peer in model.peers]
+    companies = [(model.company.name, [(p.name, p.share) for p in model.providers])]
+    companies += [(peer.name, [(p.name, p.share) for p in peer.providers]) for peer in model.peers]
     rows, providers = [], []
     for company, mix in companies:
-        for order, item in enumerate(sorted(mix, key=lambda p: -p["share"])):
-            rows.append({"company": company, "provider": item["name"], "share": item["share"], "order": order})
-            if item["name"] not in providers:
-                providers.append(item["name"])
+        for order, (provider, share) in enumerate(sorted(mix, key=lambda p: -p[1])):
+            rows.append({"company": company, "provider": provider, "share": share, "order": order})
+            if provider not in providers:
+                providers.append(provider)
     palette = (theme.PROVIDER_PALETTE * (len(providers) // len(theme.PROVIDER_PALETTE) + 1))[:len(providers)]
     names = [c for c, _ in companies]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar(stroke="white", strokeWidth=0.6).encode(
@@ -121,8 +121,8 @@ def provider_mix(model: Model) -> ChartSpec:
         order=alt.Order("order:Q"),
     )
     facts = {"rows": [{"name": name, "count": len(mix),
-                       "top": max(mix, key=lambda p: p["share"])["name"],
-                       "top_share": max(p["share"] for p in mix)} for name, mix in companies]}
+                       "top": max(mix, key=lambda p: p[1])[0],
+                       "top_share": max(share for _, share in mix)} for name, mix in companies]}
     return ChartSpec("provider_mix", _finish(chart, height=max(40, 26 * len(companies))), facts)
 
 
@@ -131,13 +131,13 @@ def sensitivity_heatmap(model: Model) -> ChartSpec:
 
     grid = model.sensitivity
     rows = []
-    for i, tg in enumerate(grid["training_growth"]):
-        for j, f in enumerate(grid["growth_factor"]):
-            value = grid["value_to_price"][i][j]
+    for i, tg in enumerate(grid.training_growth):
+        for j, f in enumerate(grid.growth_factor):
+            value = grid.value_to_price[i][j]
             if value is not None:
                 rows.append({"tg": f"{tg:.0%}", "tg_order": i, "f": f"{f:.1f}x", "value": value})
-    tg_labels = [f"{tg:.0%}" for tg in grid["training_growth"]]
-    f_labels = [f"{f:.1f}x" for f in grid["growth_factor"]]
+    tg_labels = [f"{tg:.0%}" for tg in grid.training_growth]
+    f_labels = [f"{f:.1f}x" for f in grid.growth_factor]
     thresholds = theme.SENSITIVITY_THRESHOLDS
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("f:O", title="growth factor on the base path", sort=f_labels, axis=alt.Axis(labelAngle=0)),
@@ -152,7 +152,7 @@ def sensitivity_heatmap(model: Model) -> ChartSpec:
     facts = {
         "min": min(values) if values else None,
         "max": max(values) if values else None,
-        "centre": grid["value_to_price"][4][4],
+        "centre": grid.value_to_price[4][4],
         "cells_at_or_above_price": sum(1 for v in values if v >= 1.0),
         "cells": len(values),
     }
@@ -165,9 +165,9 @@ def monte_carlo_distribution(model: Model) -> ChartSpec:
     import altair as alt
 
     mc = model.monte_carlo
-    edges, counts = mc["histogram"]["edges"], mc["histogram"]["counts"]
+    edges, counts = mc.histogram.edges, mc.histogram.counts
     rows = [{"start": edges[i], "end": edges[i + 1], "paths": counts[i]} for i in range(len(counts))]
-    post_money = model.inputs["valuation.post_money"]
+    post_money = model.input_value("valuation.post_money")
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(color="#6a9fd4", stroke="white", strokeWidth=0.4).encode(
         x=alt.X("start:Q", title=f"equity value, {_amount_title(model)}", bin="binned",
                 axis=alt.Axis(format="~s")),
@@ -179,8 +179,8 @@ def monte_carlo_distribution(model: Model) -> ChartSpec:
     text = alt.Chart(alt.Data(values=marker)).mark_text(
         color=theme.ACCENT, align="left", dx=4, baseline="top", fontSize=10, font=theme.FONT,
     ).encode(x="x:Q", y=alt.value(2), text="label:N")
-    facts = {"paths": mc["paths"], "p5": mc["equity_p5"], "p50": mc["equity_p50"], "p95": mc["equity_p95"],
-             "post_money": post_money, "prob": mc["prob_value_ge_price"]}
+    facts = {"paths": mc.paths, "p5": mc.equity_p5, "p50": mc.equity_p50, "p95": mc.equity_p95,
+             "post_money": post_money, "prob": mc.prob_value_ge_price}
     return ChartSpec("monte_carlo", _finish(alt.layer(bars, rule, text)), facts)
 
 
@@ -189,7 +189,7 @@ def revenue_history(model: Model) -> ChartSpec | None:
 
     if not model.history:
         return None
-    rows = [{"period": p["period"], "revenue": p["revenue"]} for p in model.history]
+    rows = [{"period": p.period, "revenue": p.revenue} for p in model.history]
     periods = [r["period"] for r in rows]
     chart = alt.Chart(alt.Data(values=rows)).mark_bar(color="#1f4e79").encode(
         x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=-45 if len(rows) > 8 else 0)),

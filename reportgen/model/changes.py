@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportgen.model.document import SCHEMA
 from reportgen.model.result import Model
 
 # (key, kind, how to read it from a model.json)
@@ -18,6 +19,7 @@ HEADLINE = (
     ("equity_p50", "money", lambda m: m["monte_carlo"]["equity_p50"]),
     ("prob_value_ge_price", "pct", lambda m: m["monte_carlo"]["prob_value_ge_price"]),
     ("prob_squeeze", "pct", lambda m: m["monte_carlo"]["prob_squeeze"]),
+    ("funding_need", "money", lambda m: m["scenarios"]["base"]["funding_need"]),
     ("squeeze_year", "year", lambda m: (m.get("earliest_squeeze") or [None])[0]),
     ("fcf_positive_year", "year", lambda m: m["scenarios"]["base"]["fcf_positive_year"]),
 )
@@ -31,15 +33,19 @@ def _differs(before: Any, after: Any) -> bool:
     return before != after
 
 
+def _values(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {path: entry.get("value") for path, entry in inputs.items()}
+
+
 def compare(previous: dict[str, Any], model: Model) -> dict[str, Any] | None:
     """The changes between a previous model.json and ``model``; None when ``previous`` is not a
     model.json of this contract (then the brief simply has no "what changed" block)."""
-    if not isinstance(previous, dict) or previous.get("schema") != "reportgen.model/v1":
+    if not isinstance(previous, dict) or previous.get("schema") != SCHEMA:
         return None
     current = model.to_json()
     try:
-        before_inputs = previous.get("inputs") or {}
-        after_inputs = current["inputs"]
+        before_inputs = _values(previous.get("inputs") or {})
+        after_inputs = _values(current["inputs"])
         inputs = [{"path": path, "before": before_inputs.get(path), "after": after_inputs.get(path)}
                   for path in sorted(set(before_inputs) | set(after_inputs))
                   if _differs(before_inputs.get(path), after_inputs.get(path))]

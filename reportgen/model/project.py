@@ -5,6 +5,9 @@ runs over the H years (at most 30), never over paths, and each year is a handful
 Each path's arithmetic is elementwise, so a path gives the same bits whether it is evaluated alone,
 in a chunk or in one pass of millions: that is what lets the Monte Carlo chunk freely.
 
+The loss carry-forward (v2) is the only state carried between years besides revenue and cash; it
+runs year by year like everything else, vectorised over paths.
+
 Two guards the formulas leave implicit: revenue growth and training growth are floored at -100 %
 (a growth factor applied to a steep decline, or a wide training spread, would otherwise drive
 revenue or spend below zero and flip signs year by year).
@@ -29,6 +32,7 @@ class Fixed:
     training_spend: float
     opex_share: float
     tax_rate: float
+    tax_losses: float
     cash: float
     discount_rate: float
     terminal_growth: float
@@ -50,6 +54,7 @@ class Fixed:
             training_spend=spec.costs.training_spend,
             opex_share=spec.costs.opex_share,
             tax_rate=spec.costs.tax_rate,
+            tax_losses=spec.costs.tax_losses,
             cash=spec.cash_on_hand,
             discount_rate=spec.dcf.discount_rate,
             terminal_growth=spec.dcf.terminal_growth,
@@ -58,34 +63,44 @@ class Fixed:
         )
 
 
+SERIES = ("revenue", "compute", "opex", "ebit", "tax", "fcf", "cash")
+
+
 @dataclass(frozen=True)
 class Paths:
-    """Results per path; the ``*_path`` arrays (N x H) only when asked for."""
+    """Results per path; ``series`` (name -> N x H array, names in SERIES) only when asked for."""
 
-    equity: np.ndarray
+    dcf_equity: np.ndarray  # enterprise value + cash on hand: may be negative
+    equity: np.ndarray  # max(0, dcf_equity): limited liability
     enterprise: np.ndarray
     pv_terminal: np.ndarray
     squeeze_t: np.ndarray  # first t with cash < 0, 0 if none
     fcf_positive_t: np.ndarray  # first t with FCF > 0, 0 if none
     revenue_final: np.ndarray
-    min_cash: np.ndarray
-    revenue_path: np.ndarray | None = None
-    compute_path: np.ndarray | None = None
-    fcf_path: np.ndarray | None = None
-    cash_path: np.ndarray | None = None
+    cash_low: np.ndarray  # min(cash on hand, min_t Cash_t)
+    series: dict[str, np.ndarray] | None = None
+
+    @property
+    def funding_need(self) -> np.ndarray:
+        """New capital that keeps cash >= 0: max(0, -min_t Cash_t); cash on hand is never negative,
+        so the minimum from today gives the same figure."""
+        return np.maximum(0.0, -self.cash_low)
 
 
-def project(fixed: Fixed, g1, f, fade, d, tg, *, keep_paths: bool = False) -> Paths:
-    """Project N paths at once; each parameter is a scalar or an array of N values."""
-    g1, f, fade, d, tg = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (g1, f, fade, d, tg)))
+def project(fixed: Fixed, g1, f, fade, d, tg, r=None, *, keep_paths: bool = False) -> Paths:
+    """Project N paths at once; each parameter is a scalar or an array of N values. ``r`` is the
+    discount rate per path (the input's when None)."""
+    r = fixed.discount_rate if r is None else r
+    g1, f, fade, d, tg, r = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (g1, f, fade, d, tg, r)))
     n = g1.shape[0] if g1.ndim else 1
-    g1, f, fade, d, tg = (np.reshape(x, n) for x in (g1, f, fade, d, tg))
+    g1, f, fade, d, tg, r = (np.reshape(x, n) for x in (g1, f, fade, d, tg, r))
     horizon = fixed.horizon
-    store = {k: np.empty((n, horizon)) for k in ("revenue", "compute", "fcf", "cash")} if keep_paths else {}
+    store = {k: np.empty((n, horizon)) for k in SERIES} if keep_paths else {}
 
     revenue = np.full(n, fixed.run_rate)
     cash = np.full(n, fixed.cash)
-    min_cash = np.full(n, fixed.cash)
+    cash_low = np.full(n, fixed.cash)
+    losses = np.full(n, fixed.tax_losses)
     present = np.zeros(n)
     squeeze_t = np.zeros(n, dtype=np.int64)
     positive_t = np.zeros(n, dtype=np.int64)
@@ -97,6 +112,7 @@ def project(fixed: Fixed, g1, f, fade, d, tg, *, keep_paths: bool = False) -> Pa
     fade_power = np.ones(n)
     price = np.ones(n)
     training_power = np.ones(n)
+    discount = np.ones(n)
     fcf = np.zeros(n)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(1, horizon + 1):
@@ -105,35 +121,39 @@ def project(fixed: Fixed, g1, f, fade, d, tg, *, keep_paths: bool = False) -> Pa
             revenue = revenue * (1.0 + growth)
             price = price * price_base
             training_power = training_power * training_base
+            discount = discount * (1.0 + r)
             serving = revenue * fixed.inference_share * price
             training = fixed.training_spend * training_power * price
             compute = np.maximum(serving + training, fixed.committed[t - 1])
-            operating = revenue - compute - revenue * fixed.opex_share
-            fcf = operating - fixed.tax_rate * np.maximum(operating, 0.0)
+            opex = revenue * fixed.opex_share
+            operating = revenue - compute - opex
+            profit = np.maximum(operating, 0.0)
+            used = np.minimum(losses, profit)
+            losses = losses - used + np.maximum(-operating, 0.0)
+            tax = fixed.tax_rate * (profit - used)
+            fcf = operating - tax
             cash = cash + fcf
-            present = present + fcf / (1.0 + fixed.discount_rate) ** t
-            np.minimum(min_cash, cash, out=min_cash)
+            present = present + fcf / discount
+            np.minimum(cash_low, cash, out=cash_low)
             squeeze_t = np.where((squeeze_t == 0) & (cash < 0), t, squeeze_t)
             positive_t = np.where((positive_t == 0) & (fcf > 0), t, positive_t)
             if keep_paths:
-                store["revenue"][:, t - 1] = revenue
-                store["compute"][:, t - 1] = compute
-                store["fcf"][:, t - 1] = fcf
-                store["cash"][:, t - 1] = cash
-        r, gt = fixed.discount_rate, fixed.terminal_growth
-        pv_terminal = fcf * (1.0 + gt) / (r - gt) / (1.0 + r) ** horizon
+                for name, value in zip(SERIES, (revenue, compute, opex, operating, tax, fcf, cash), strict=True):
+                    store[name][:, t - 1] = value
+        gt = fixed.terminal_growth
+        # v2: a loss beyond the horizon is not carried into a perpetuity (the plan would change first)
+        pv_terminal = np.maximum(0.0, fcf * (1.0 + gt) / (r - gt)) / discount
         enterprise = present + pv_terminal
-        equity = enterprise + fixed.cash
+        dcf_equity = enterprise + fixed.cash
+        equity = np.maximum(0.0, dcf_equity)
     return Paths(
+        dcf_equity=dcf_equity,
         equity=equity,
         enterprise=enterprise,
         pv_terminal=pv_terminal,
         squeeze_t=squeeze_t,
         fcf_positive_t=positive_t,
         revenue_final=revenue,
-        min_cash=min_cash,
-        revenue_path=store.get("revenue"),
-        compute_path=store.get("compute"),
-        fcf_path=store.get("fcf"),
-        cash_path=store.get("cash"),
+        cash_low=cash_low,
+        series=store or None,
     )

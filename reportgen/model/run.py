@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from reportgen.model import provenance as prov
@@ -10,19 +9,33 @@ from reportgen.model.judgments import judge
 from reportgen.model.metrics import headline_metrics, normalised_shares, peer_figures
 from reportgen.model.montecarlo import simulate
 from reportgen.model.project import Fixed
-from reportgen.model.result import Model
+from reportgen.model.result import (
+    Company,
+    HistoryPoint,
+    Model,
+    MonteCarlo,
+    Peer,
+    Provenance,
+    Provider,
+    Scenario,
+    ValuationRow,
+)
 from reportgen.model.scenarios import resolve_scenarios
 from reportgen.model.valuation import reverse_dcf, run_scenarios, sensitivity
 
 if TYPE_CHECKING:
+    from reportgen.spec.basis import InputEntry
     from reportgen.spec.load import Spec
     from reportgen.spec.schema import SpecInput
 
-SCENARIO_FIGURES = ("equity_value", "tv_share", "value_to_price", "squeeze_year", "fcf_positive_year")
+SCENARIO_FIGURES = ("squeeze_year", "fcf_positive_year", "cash_low", "funding_need", "dilution", "dcf_equity",
+                    "equity_value", "tv_share", "value_to_price")
+SCENARIO_SERIES = ("revenue", "compute_cost", "opex", "ebit", "tax", "fcf", "cash")
 
 
 def run_model(spec: Spec | SpecInput) -> Model:
-    """Compute every figure of MODEL.md sections 2-4 for one company."""
+    """Compute every figure of the contract (model v2) for one company."""
+    from reportgen.spec.basis import input_entries
     from reportgen.spec.schema import SpecInput
 
     data: SpecInput = spec if isinstance(spec, SpecInput) else spec.input
@@ -31,129 +44,127 @@ def run_model(spec: Spec | SpecInput) -> Model:
     base = params["base"]
 
     scenarios = run_scenarios(data, fixed, params)
-    figures = headline_metrics(data, scenarios["base"].compute_cost[0])
+    metrics = headline_metrics(data, scenarios["base"])
+    peers = peer_figures(data)
     reverse, reverse_reason = reverse_dcf(data, fixed, base)
     mc = simulate(data, fixed, base)
+    summary = valuation_summary(scenarios, mc, peers, data.valuation.post_money)
 
     judgments, earliest = judge(
-        multiple=figures["valuation_multiple"].value or 0.0,
-        capital_intensity=figures["capital_intensity"].value or 0.0,
-        recycled_share=figures["recycled_share"].value,
-        hhi=figures["hhi"].value or 0.0,
+        multiple=metrics.valuation_multiple or 0.0,
+        capital_intensity=metrics.capital_intensity or 0.0,
+        recycled_share=metrics.recycled_share,
+        hhi=metrics.hhi or 0.0,
         squeeze_years={name: result.squeeze_year for name, result in scenarios.items()},
-        base_tv_share=scenarios["base"].tv_share.value,
-        prob_value_ge_price=mc["prob_value_ge_price"],
+        base_tv_share=scenarios["base"].tv_share,
+        base_funding_need=scenarios["base"].funding_need,
+        base_dilution=scenarios["base"].dilution,
+        prob_value_ge_price=mc.prob_value_ge_price,
     )
-
-    provenance: dict[str, dict[str, Any]] = {}
-    for name, figure in figures.items():
-        provenance[name] = prov.entry(name, data, figure.reason)
-    scenario_json = {}
-    for name, result in scenarios.items():
-        scenario_json[name] = {
-            "years": result.years,
-            "revenue": result.revenue,
-            "compute_cost": result.compute_cost,
-            "fcf": result.fcf,
-            "cash": result.cash,
-            "squeeze_year": result.squeeze_year,
-            "fcf_positive_year": result.fcf_positive_year,
-            "equity_value": result.equity_value.value,
-            "tv_share": result.tv_share.value,
-            "value_to_price": result.value_to_price.value,
-            "parameters": {
-                "growth_factor": result.params.growth_factor,
-                "fade": result.params.fade,
-                "price_decline": result.params.price_decline,
-                "training_growth": result.params.training_growth,
-            },
-        }
-        for series in ("revenue", "compute_cost", "fcf", "cash"):
-            gaps = None if None not in getattr(result, series) else (
-                "null in the years where the projection overflows the range of numbers")
-            provenance[f"scenarios.{name}.{series}"] = prov.entry(series, data, gaps, scenario=name)
-        reasons = {"equity_value": result.equity_value.reason, "tv_share": result.tv_share.reason,
-                   "value_to_price": result.value_to_price.reason,
-                   "squeeze_year": None if result.squeeze_year else "null: cash never falls below zero",
-                   "fcf_positive_year": None if result.fcf_positive_year
-                   else "null: free cash flow is never positive within the horizon"}
-        for key in SCENARIO_FIGURES:
-            provenance[f"scenarios.{name}.{key}"] = prov.entry(key, data, reasons[key], scenario=name)
-
-    reverse_json = None
-    if reverse is not None:
-        reverse_json = {
-            "implied_growth_factor": reverse.implied_growth_factor,
-            "implied_growth_y1": reverse.implied_growth_y1,
-            "implied_cagr": reverse.implied_cagr.value,
-        }
-    for key in ("implied_growth_factor", "implied_growth_y1", "implied_cagr"):
-        reason = reverse_reason if reverse is None else (
-            reverse.implied_cagr.reason if key == "implied_cagr" else None)
-        provenance[f"reverse_dcf.{key}"] = prov.entry(key, data, reason)
-    provenance["sensitivity.value_to_price"] = prov.entry("sensitivity", data)
-    for key in mc:
-        if key not in ("paths", "seed", "histogram"):
-            reason = None if mc[key] is not None else "undefined: some paths overflow"
-            provenance[f"monte_carlo.{key}"] = prov.entry("monte_carlo", data, reason)
+    inputs = input_entries(data)
 
     return Model(
         company=_identity(spec, data),
-        metrics={name: figure.value for name, figure in figures.items()},
-        peers=[{k: v for k, v in peer.items()} for peer in peer_figures(data)],
-        scenarios=scenario_json,
-        reverse_dcf=reverse_json,
+        metrics=metrics,
+        peers=peers,
+        scenarios=scenarios,
+        reverse_dcf=reverse,
+        reverse_dcf_reason=reverse_reason if reverse is None else None,
         sensitivity=sensitivity(data, fixed, base),
         monte_carlo=mc,
+        valuation_summary=summary,
         judgments=judgments,
         earliest_squeeze=earliest,
-        provenance=provenance,
-        inputs=_flatten(data.model_dump(mode="json", by_alias=True, exclude={"sources", "notes"})),
-        compute_providers=_providers(data),
+        inputs=inputs,
+        provenance=_provenance(data, inputs, metrics.reasons, scenarios, reverse is None, reverse_reason, mc,
+                               summary),
+        providers=_providers(data),
         history=_history(spec),
-        sources=dict(data.sources),
         notes=data.notes,
+        commentary=_commentary(data),
     )
 
 
-def _identity(spec: Any, data: SpecInput) -> dict[str, Any]:
-    identity: dict[str, Any] = {
-        "name": data.company.name,
-        "as_of": data.company.as_of.isoformat(),
-        "currency": data.company.currency,
-        "unit": data.company.unit,
-    }
+def valuation_summary(scenarios: dict[str, Scenario], mc: MonteCarlo, peers: list[Peer],
+                      post_money: float) -> list[ValuationRow]:
+    """The football field's rows, in the contract's order."""
+    values = [s.equity_value for s in scenarios.values()]
+    known = [v for v in values if v is not None]
+    complete = len(known) == len(values)
+    implied = [p.implied_value for p in peers if p.implied_value is not None]
+    return [
+        ValuationRow("dcf_scenarios", min(known) if complete else None, max(known) if complete else None),
+        ValuationRow("monte_carlo", mc.equity_p5, mc.equity_p95),
+        ValuationRow("peer_multiples", min(implied) if implied else None, max(implied) if implied else None),
+        ValuationRow("latest_round", post_money, post_money),
+    ]
+
+
+def _provenance(data: SpecInput, inputs: dict[str, InputEntry], metric_reasons: dict[str, str],
+                scenarios: dict[str, Scenario], reverse_missing: bool, reverse_reason: str | None,
+                mc: MonteCarlo, summary: list[ValuationRow]) -> dict[str, Provenance]:
+    def entry(key: str, reason: str | None = None, scenario: str | None = None) -> Provenance:
+        return prov.entry(key, data, inputs, reason, scenario)
+
+    out = {name: entry(name, metric_reasons.get(name)) for name in _METRIC_NAMES}
+    for name, result in scenarios.items():
+        for series in SCENARIO_SERIES:
+            gaps = None if None not in getattr(result, series) else (
+                "null in the years where the projection overflows the range of numbers")
+            out[f"scenarios.{name}.{series}"] = entry(series, gaps, scenario=name)
+        for key in SCENARIO_FIGURES:
+            out[f"scenarios.{name}.{key}"] = entry(key, result.reasons.get(key), scenario=name)
+    for key in ("implied_growth_factor", "implied_growth_y1", "implied_cagr"):
+        reason = reverse_reason if reverse_missing or key == "implied_cagr" else None
+        out[f"reverse_dcf.{key}"] = entry(key, reason)
+    out["sensitivity.value_to_price"] = entry("sensitivity")
+    for key, value in mc.figures():
+        out[f"monte_carlo.{key}"] = entry("monte_carlo", None if value is not None else
+                                          "undefined: some paths overflow the range of numbers")
+    for row in summary:
+        reason = None
+        if row.low is None:
+            reason = ("null: the input lists no peers" if row.method == "peer_multiples" and not data.peers
+                      else "undefined: a figure it spans is undefined")
+        out[f"valuation_summary.{row.method}"] = entry(f"valuation_summary.{row.method}", reason)
+    out["peers"] = entry("peers")
+    return out
+
+
+_METRIC_NAMES = ("valuation_multiple", "raise_to_revenue", "compute_spend", "capital_intensity",
+                 "investor_provider_share", "recycled_share", "enterprise_value_at_price", "ev_to_forward_revenue",
+                 "circular_commitment_ratio", "commitment_total", "commitment_to_revenue", "lock_in_years", "hhi",
+                 "provider_count", "contribution_margin")
+
+
+def _identity(spec: Any, data: SpecInput) -> Company:
     bundle = getattr(spec, "bundle", None)
-    if bundle is not None:
+    return Company(
+        name=data.company.name,
+        as_of=data.company.as_of.isoformat(),
+        currency=data.company.currency,
+        unit=data.company.unit,
         # the file name, not its path: the same input gives the same model.json from any folder
-        identity["input"] = bundle.display.replace("\\", "/").rsplit("/", 1)[-1]
-        identity["input_sha256"] = bundle.sha256
-    return identity
+        input=bundle.display.replace("\\", "/").rsplit("/", 1)[-1] if bundle is not None else None,
+        input_sha256=bundle.sha256 if bundle is not None else None,
+    )
 
 
-def _providers(data: SpecInput) -> list[dict[str, Any]]:
+def _providers(data: SpecInput) -> list[Provider]:
     shares = normalised_shares([p.share for p in data.compute.providers])
-    return [{"name": p.name, "share": float(s), "commitment": p.commitment, "years": p.years,
-             "investor": p.investor} for p, s in zip(data.compute.providers, shares, strict=True)]
+    return [Provider(p.name, float(s), p.commitment, p.years, p.investor)
+            for p, s in zip(data.compute.providers, shares, strict=True)]
 
 
-def _history(spec: Any) -> list[dict[str, Any]] | None:
+def _history(spec: Any) -> list[HistoryPoint] | None:
     history = getattr(spec, "history", None)
     if history is None:
         return None
-    return [{"period": p.label, "end": p.end.isoformat(), "revenue": p.revenue} for p in history.points]
+    return [HistoryPoint(p.label, p.end.isoformat(), p.revenue) for p in history.points]
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Input leaves by field path (``compute.providers.0.share``), as the sources map names them."""
-    out: dict[str, Any] = {}
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if item is not None:
-                out.update(_flatten(item, f"{prefix}{key}."))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out.update(_flatten(item, f"{prefix}{index}."))
-    else:
-        out[prefix[:-1]] = value.isoformat() if isinstance(value, dt.date) else value
-    return out
+def _commentary(data: SpecInput) -> dict[str, str]:
+    commentary = getattr(data, "commentary", None)
+    if commentary is None:
+        return {}
+    return {key: value for key, value in commentary.model_dump().items() if value is not None}

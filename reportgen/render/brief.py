@@ -115,25 +115,26 @@ def _age_warnings(model: Any, options: RenderOptions) -> list[str]:
     if options.max_age_days is None:
         return []
     today = options.today or dt.date.today()
-    age = (today - dt.date.fromisoformat(model.company["as_of"])).days
+    age = (today - dt.date.fromisoformat(model.company.as_of)).days
     if age > options.max_age_days:
-        return [f"data is {age} days old (as of {model.company['as_of']}; --max-age {options.max_age_days})"]
+        return [f"data is {age} days old (as of {model.company.as_of}; --max-age {options.max_age_days})"]
     return []
 
 
 def summarise(model: Any) -> dict[str, Any]:
     """What the intranet index shows of a brief (kept in the build manifest, so the index is rebuilt
     without reading every model.json)."""
-    base = model.scenarios["base"]
+    base = model.base
     return json.loads(json.dumps({
-        "name": model.company["name"],
-        "as_of": model.company["as_of"],
-        "currency": model.company["currency"],
-        "unit": model.company["unit"],
-        "post_money": model.inputs.get("valuation.post_money"),
-        "equity_value": base["equity_value"],
-        "value_to_price": base["value_to_price"],
-        "prob_value_ge_price": model.monte_carlo["prob_value_ge_price"],
-        "earliest_squeeze": model.earliest_squeeze,
-        "judgments": model.judgments,
+        "name": model.company.name,
+        "as_of": model.company.as_of,
+        "currency": model.company.currency,
+        "unit": model.company.unit,
+        "post_money": model.input_value("valuation.post_money"),
+        "equity_value": base.equity_value,
+        "value_to_price": base.value_to_price,
+        "funding_need": base.funding_need,
+        "prob_value_ge_price": model.monte_carlo.prob_value_ge_price,
+        "earliest_squeeze": list(model.earliest_squeeze) if model.earliest_squeeze else None,
+        "judgments": dict(model.judgments.items()),
     }, allow_nan=False))

@@ -9,23 +9,27 @@ Top-level names (documented for template authors in README "Templates"):
   m             headline metrics (valuation_multiple, hhi, ...) as Figs
   i             input figures by short name (post_money, run_rate, horizon, ...) as Figs
   j             judgments: multiple, capital_intensity, circularity, concentration, liquidity,
-                terminal_value, valuation_odds (strings of MODEL.md section 3)
+                terminal_value, funding, valuation_odds (the words of the contract's bands)
   sc            scenarios by name; scenarios: the same, in order (name, label, figures, series);
-                cash_min is the lowest cash of years 1..H, cash_min_from_today includes cash on hand
-                today, as the Monte Carlo's min_cash does
+                cash_low is the lower of cash on hand and the lowest year-end cash (the Monte Carlo's
+                definition too); funding_need and dilution say what closing a gap would cost
   squeeze       earliest squeeze {year, name, label} or None
   reverse       reverse DCF figures or None; reverse_reason: why it is None
-  mc            Monte Carlo figures (equity_p5 ... prob_squeeze)
+  mc            Monte Carlo figures (equity_p5 ... prob_zero_value, cash_low_p5 ..., funding_need_p95)
   grid          sensitivity grid: rows [{training_growth, cells: [Fig]}], growth_factors [Fig]
-  peers         [{name, valuation_multiple, hhi, provider_count, providers}]
+  peers         [{name, valuation_multiple, ev_to_forward_revenue, implied_value, hhi, provider_count,
+                top_provider, top_share}]
   providers     the company's providers [{name, share, commitment, years, investor}]
   top_provider  the largest provider {name, share}; investors: providers that also invested
+  valuation_summary  football-field rows [{method, low, high}]
+  basis         provenance key -> reported | estimate | assumption (the weakest of its inputs)
   charts        by name: {uri, facts}; chart_order: names in order
-  sources       [{number, text, fields}] (endnotes); provenance: appendix rows {name, formula, inputs,
-                source, anchor, reasons: [(key, kind, why)]}, kind "null" or "undefined"
-  assumptions   [{path, value, anchor, note}]; history: [{period, revenue}] or None
+  sources       [{number, text, date, url, fields}] (endnotes); provenance: appendix rows {name,
+                formula, inputs, basis, source, anchor, reasons: [(key, kind, why)]}
+  assumptions   [{path, value, basis, default, anchor, note}]; history: [HistoryPoint] or None
   changes       what changed since the previous brief, or None
-  notes         analyst notes or None; version: reportgen's version
+  notes         analyst notes or None; commentary: the analyst's Markdown by section;
+  version       reportgen's version
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.charts.theme import SCENARIO_LABELS
-from reportgen.model.result import Model, lowest
+from reportgen.model.result import Model, Scenario
 from reportgen.render.figures import Fig, anchor
 
 INPUT_FIGURES = {
@@ -75,63 +79,64 @@ class ChartImage:
 
 
 class _Figures:
-    """Builds Figs with their provenance keys and source endnotes."""
+    """Builds Figs with their provenance keys and source endnotes (one note per distinct source)."""
 
     def __init__(self, model: Model):
         self.model = model
         self.notes: dict[str, int] = {}
-        self.source_numbers: dict[str, int] = {}
-        for path, text in model.sources.items():
-            number = self.source_numbers.setdefault(text, len(self.source_numbers) + 1)
+        self.source_numbers: dict[tuple[str, str | None, str | None], int] = {}
+        self.source_fields: dict[int, list[str]] = {}
+        for path, entry in model.inputs.items():
+            if entry.source is None:
+                continue
+            number = self.source_numbers.setdefault((entry.source, entry.date, entry.url),
+                                                    len(self.source_numbers) + 1)
             self.notes[path] = number
+            self.source_fields.setdefault(number, []).append(path)
 
     def note_for(self, ref: str) -> int | None:
         """The endnote of an input figure's source. Derived figures carry no note: they combine many
         inputs, and their provenance entry (the link) lists every source they rest on."""
         if not ref.startswith("inputs."):
             return None
-        path = ref[len("inputs."):]
-        if path in self.notes:
-            return self.notes[path]
-        parents = [p for p in self.notes if path.startswith(p + ".")]
-        return self.notes[parents[0]] if parents else None
+        return self.notes.get(ref[len("inputs."):])
 
     def __call__(self, value: Any, ref: str) -> Fig:
         return Fig(value, ref, self.note_for(ref))
 
 
+def _scenario_view(model: Model, scenario: Scenario, f: _Figures) -> dict[str, Any]:
+    key = f"scenarios.{scenario.name}"
+    return {
+        "name": scenario.name,
+        "label": SCENARIO_LABELS[scenario.name],
+        "years": scenario.years,
+        "growth_factor": Fig(scenario.growth_factor, key + ".revenue"),
+        "price_decline": Fig(scenario.price_decline, key + ".compute_cost"),
+        "training_growth": Fig(scenario.training_growth, key + ".compute_cost"),
+        "fade": Fig(scenario.fade, key + ".revenue"),
+        "revenue_first": f(scenario.revenue[0], key + ".revenue"),
+        "revenue_final": f(scenario.revenue[-1], key + ".revenue"),
+        "compute_first": f(scenario.compute_cost[0], key + ".compute_cost"),
+        "compute_final": f(scenario.compute_cost[-1], key + ".compute_cost"),
+        "fcf_first": f(scenario.fcf[0], key + ".fcf"),
+        "fcf_final": f(scenario.fcf[-1], key + ".fcf"),
+        "cash_final": f(scenario.cash[-1], key + ".cash"),
+        "first_year": Fig(scenario.years[0], key + ".revenue"),
+        "final_year": Fig(scenario.years[-1], key + ".revenue"),
+        "basis": model.provenance[f"{key}.equity_value"].basis,
+        **{k: f(getattr(scenario, k), f"{key}.{k}")
+           for k in ("squeeze_year", "fcf_positive_year", "cash_low", "funding_need", "dilution", "dcf_equity",
+                     "equity_value", "tv_share", "value_to_price")},
+    }
+
+
 def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any]:
     f = _Figures(model)
     metrics = {name: f(value, name) for name, value in model.metrics.items()}
-    inputs = {short: f(model.inputs.get(path), f"inputs.{path}") for short, path in INPUT_FIGURES.items()}
+    inputs = {short: f(model.input_value(path), f"inputs.{path}") for short, path in INPUT_FIGURES.items()}
 
-    scenarios = []
-    for name, data in model.scenarios.items():
-        key = f"scenarios.{name}"
-        scenarios.append({
-            "name": name,
-            "label": SCENARIO_LABELS[name],
-            "years": data["years"],
-            "growth_factor": Fig(data["parameters"]["growth_factor"], key + ".revenue"),
-            "price_decline": Fig(data["parameters"]["price_decline"], key + ".compute_cost"),
-            "training_growth": Fig(data["parameters"]["training_growth"], key + ".compute_cost"),
-            "fade": Fig(data["parameters"]["fade"], key + ".revenue"),
-            "revenue_first": f(data["revenue"][0], key + ".revenue"),
-            "revenue_final": f(data["revenue"][-1], key + ".revenue"),
-            "compute_first": f(data["compute_cost"][0], key + ".compute_cost"),
-            "compute_final": f(data["compute_cost"][-1], key + ".compute_cost"),
-            "fcf_first": f(data["fcf"][0], key + ".fcf"),
-            "fcf_final": f(data["fcf"][-1], key + ".fcf"),
-            "cash_min": f(lowest(data["cash"]), key + ".cash"),
-            # The Monte Carlo's min_cash counts today's cash on hand (year 0) as a point of every path;
-            # the cover compares the base case with that range, so it measures the base case the same way.
-            "cash_min_from_today": f(lowest([model.inputs.get("cash_on_hand"), *data["cash"]]), key + ".cash"),
-            "cash_final": f(data["cash"][-1], key + ".cash"),
-            "first_year": Fig(data["years"][0], key + ".revenue"),
-            "final_year": Fig(data["years"][-1], key + ".revenue"),
-            **{k: f(data[k], f"{key}.{k}") for k in ("squeeze_year", "fcf_positive_year", "equity_value",
-                                                      "tv_share", "value_to_price")},
-        })
+    scenarios = [_scenario_view(model, s, f) for s in model.scenarios.values()]
     by_name = {s["name"]: s for s in scenarios}
 
     squeeze = None
@@ -142,37 +147,40 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
 
     reverse = None
     if model.reverse_dcf is not None:
-        reverse = {k: f(v, f"reverse_dcf.{k}") for k, v in model.reverse_dcf.items()}
-    mc = {k: f(v, f"monte_carlo.{k}") for k, v in model.monte_carlo.items() if k != "histogram"}
-    mc["paths"] = f(model.monte_carlo["paths"], "inputs.monte_carlo.paths")
+        reverse = {k: f(getattr(model.reverse_dcf, k), f"reverse_dcf.{k}")
+                   for k in ("implied_growth_factor", "implied_growth_y1", "implied_cagr")}
+    mc = {k: f(v, f"monte_carlo.{k}") for k, v in model.monte_carlo.figures()}
+    mc["paths"] = f(model.monte_carlo.paths, "inputs.monte_carlo.paths")
 
     grid = model.sensitivity
     sens_ref = "sensitivity.value_to_price"
     grid_view = {
-        "growth_factors": [Fig(v, sens_ref) for v in grid["growth_factor"]],
+        "growth_factors": [Fig(v, sens_ref) for v in grid.growth_factor],
         "rows": [{"training_growth": Fig(tg, sens_ref),
-                  "cells": [Fig(v, sens_ref) for v in grid["value_to_price"][i]]}
-                 for i, tg in enumerate(grid["training_growth"])],
+                  "cells": [Fig(v, sens_ref) for v in grid.value_to_price[i]]}
+                 for i, tg in enumerate(grid.training_growth)],
         **_grid_summary(model),
     }
 
     providers = [{
-        "name": p["name"],
-        "share": f(p["share"], "hhi"),
-        "commitment": f(p["commitment"], f"inputs.compute.providers.{i}.commitment"),
-        "years": f(p["years"], f"inputs.compute.providers.{i}.years"),
-        "investor": p["investor"],
-    } for i, p in enumerate(model.compute_providers)]
+        "name": p.name,
+        "share": f(p.share, "hhi"),
+        "commitment": f(p.commitment, f"inputs.compute.providers.{i}.commitment"),
+        "years": f(p.years, f"inputs.compute.providers.{i}.years"),
+        "investor": p.investor,
+    } for i, p in enumerate(model.providers)]
     top = max(providers, key=lambda p: p["share"].value)
     investors = [p for p in providers if p["investor"]]
 
     peers = [{
-        "name": peer["name"],
-        "valuation_multiple": Fig(peer["valuation_multiple"], "peers"),
-        "hhi": Fig(peer["hhi"], "peers"),
-        "provider_count": Fig(peer["provider_count"], "peers"),
-        "top_provider": max(peer["providers"], key=lambda p: p["share"])["name"],
-        "top_share": Fig(max(p["share"] for p in peer["providers"]), "peers"),
+        "name": peer.name,
+        "valuation_multiple": Fig(peer.valuation_multiple, "peers"),
+        "ev_to_forward_revenue": Fig(peer.ev_to_forward_revenue, "peers"),
+        "implied_value": Fig(peer.implied_value, "peers"),
+        "hhi": Fig(peer.hhi, "peers"),
+        "provider_count": Fig(peer.provider_count, "peers"),
+        "top_provider": max(peer.providers, key=lambda p: p.share).name,
+        "top_share": Fig(max(p.share for p in peer.providers), "peers"),
     } for peer in model.peers]
 
     images = [ChartImage(c.name, c.svg, c.facts) for c in charts]
@@ -186,29 +194,34 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "sc": by_name,
         "scenarios": scenarios,
         "squeeze": squeeze,
-        "weakest": min(scenarios, key=lambda s: s["cash_min"].value if s["cash_min"].value is not None
+        "weakest": min(scenarios, key=lambda s: s["cash_low"].value if s["cash_low"].value is not None
                        else float("inf")),
         "reverse": reverse,
-        "reverse_reason": (model.provenance.get("reverse_dcf.implied_growth_factor") or {}).get("reason"),
+        "reverse_reason": model.reverse_dcf_reason,
         "mc": mc,
         "grid": grid_view,
         "peers": peers,
         "providers": providers,
         "top_provider": top,
         "investors": investors,
-        "investor_share": Fig(sum(p["share"].value for p in investors), "recycled_share"),
+        "investor_share": f(model.metrics.investor_provider_share, "investor_provider_share"),
+        "valuation_summary": [{"method": row.method, "low": f(row.low, f"valuation_summary.{row.method}"),
+                               "high": f(row.high, f"valuation_summary.{row.method}")}
+                              for row in model.valuation_summary],
+        "basis": {key: entry.basis for key, entry in model.provenance.items()},
         "charts": {image.name: image for image in images},
         "chart_order": [image.name for image in images],
-        "sources": [{"number": number, "text": text,
-                     "fields": [p for p, t in model.sources.items() if t == text]}
-                    for text, number in f.source_numbers.items()],
+        "sources": [{"number": number, "text": text, "date": date, "url": url,
+                     "fields": f.source_fields[number]}
+                    for (text, date, url), number in f.source_numbers.items()],
         "provenance": _provenance_rows(model),
-        "assumptions": [{"path": path, "value": value, "anchor": f"prov-inputs.{path}",
-                         "note": f.note_for(f"inputs.{path}")}
-                        for path, value in model.inputs.items() if path != "schema"],
+        "assumptions": [{"path": path, "value": entry.value, "basis": entry.basis, "default": entry.default,
+                         "anchor": f"prov-inputs.{path}", "note": f.note_for(f"inputs.{path}")}
+                        for path, entry in model.inputs.items()],
         "history": model.history,
         "changes": model.changes,
         "notes": model.notes,
+        "commentary": model.commentary,
     }
 
 
@@ -243,14 +256,12 @@ def _provenance_rows(model: Model) -> list[dict[str, Any]]:
         group = parts[-1] if parts[0] == "scenarios" else ("monte_carlo" if parts[0] == "monte_carlo" else key)
         row = rows.get(group)
         if row is None:  # the row's id is the anchor every figure of the group links to
-            formula = entry["formula"].split("; ")[0] if parts[0] == "scenarios" else entry["formula"]
-            row = rows[group] = {"name": group, "formula": formula, "inputs": _compact(entry["inputs"]),
-                                 "source": entry.get("source"), "anchor": anchor(key), "reasons": []}
-        if entry.get("reason"):
-            row["reasons"].append((key, *_reason_parts(entry["reason"])))
-    rows.setdefault("peers", {"name": "peers", "formula": "peer post-money / peer run-rate revenue; "
-                              "HHI and count of the peer's providers", "inputs": ["peers"], "source": None,
-                              "anchor": "prov-peers", "reasons": []})
+            formula = entry.formula.split("; ")[0] if parts[0] == "scenarios" else entry.formula
+            row = rows[group] = {"name": group, "formula": formula, "inputs": _compact(entry.inputs),
+                                 "basis": entry.basis, "source": "; ".join(entry.sources) or None,
+                                 "anchor": anchor(key), "reasons": []}
+        if entry.reason:
+            row["reasons"].append((key, *_reason_parts(entry.reason)))
     return list(rows.values())
 
 
@@ -263,7 +274,7 @@ def _reason_parts(reason: str) -> tuple[str, str]:
 
 
 def _grid_summary(model: Model) -> dict[str, Any]:
-    values = [v for row in model.sensitivity["value_to_price"] for v in row if v is not None]
+    values = [v for row in model.sensitivity.value_to_price for v in row if v is not None]
     ref = "sensitivity.value_to_price"
     return {"min": Fig(min(values) if values else None, ref), "max": Fig(max(values) if values else None, ref),
             "at_or_above": Fig(sum(1 for v in values if v >= 1.0), ref), "cells": Fig(len(values), ref)}

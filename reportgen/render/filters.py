@@ -79,7 +79,7 @@ def money(context: Any, item: Any, digits: int = 3) -> Markup:
     if value is None:
         return wrap(NOT_AVAILABLE, item)
     company = context["company"]
-    return wrap(money_text(value, company["currency"], company["unit"], digits), item)
+    return wrap(money_text(value, company.currency, company.unit, digits), item)
 
 
 def unsigned_zero(text: str, signed: bool = False) -> str:

@@ -57,12 +57,17 @@ def _location(exc: BaseException) -> str:
 
 def input_texts(model: Model) -> list[str]:
     """Texts that came from the input verbatim: digits in them are not numbers of the model."""
-    texts = [model.company["name"], *(p["name"] for p in model.compute_providers),
-             *(p["name"] for p in model.peers), *model.sources.values(), *model.sources.keys()]
+    texts = [model.company.name, *(p.name for p in model.providers), *(p.name for p in model.peers)]
+    for path, entry in model.inputs.items():
+        if entry.source is not None:
+            texts += [path, entry.source, *(t for t in (entry.date, entry.url) if t)]
+        if isinstance(entry.value, str):
+            texts.append(entry.value)
     for peer in model.peers:
-        texts += [p["name"] for p in peer["providers"]]
+        texts += [p.name for p in peer.providers]
     if model.notes:
         texts.append(model.notes)
-    if model.company.get("input"):
-        texts.append(model.company["input"])
+    texts += model.commentary.values()
+    if model.company.input:
+        texts.append(model.company.input)
     return texts
