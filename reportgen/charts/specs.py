@@ -200,10 +200,42 @@ def revenue_history(model: Model) -> ChartSpec | None:
     return ChartSpec("history", _finish(chart, height=180), facts)
 
 
+VALUATION_METHODS = {
+    "dcf_scenarios": "DCF, four scenarios",
+    "monte_carlo": "Simulation, 5th to 95th percentile",
+    "peer_multiples": "Peers' revenue multiples",
+    "latest_round": "Latest round",
+}
+
+
+def valuation_summary(model: Model) -> ChartSpec:
+    """The football field: one bar per method from its low to its high (a tick where they are
+    equal), and a rule at the latest round's price."""
+    import altair as alt
+
+    rows = [{"method": VALUATION_METHODS[r.method], "low": r.low, "high": r.high}
+            for r in model.valuation_summary if r.low is not None and r.high is not None]
+    order = [r["method"] for r in rows]
+    post_money = model.input_value("valuation.post_money")
+    y = alt.Y("method:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.SCENARIO_COLOURS["base"], height=14).encode(
+        y=y, x=alt.X("low:Q", title=f"equity value, {_amount_title(model)}", axis=alt.Axis(format=",.0f")),
+        x2="high:Q")
+    ticks = alt.Chart(alt.Data(values=rows)).mark_tick(color=theme.SCENARIO_COLOURS["base"], thickness=3,
+                                                       size=18).encode(y=y, x="high:Q")
+    marker = [{"x": post_money, "label": "latest round"}]
+    rule = alt.Chart(alt.Data(values=marker)).mark_rule(color=theme.ACCENT, strokeDash=[4, 3],
+                                                        strokeWidth=1.4).encode(x="x:Q")
+    facts = {"rows": [{"label": r["method"], "low": r["low"], "high": r["high"]} for r in rows],
+             "post_money": post_money}
+    return ChartSpec("valuation_summary", _finish(alt.layer(bars, ticks, rule), height=26 * max(len(rows), 1)),
+                     facts)
+
+
 def chart_specs(model: Model) -> list[ChartSpec]:
     """Every chart of the brief, in the order they appear."""
     specs = [revenue_and_compute(model), cash_paths(model), provider_mix(model),
-             sensitivity_heatmap(model), monte_carlo_distribution(model)]
+             sensitivity_heatmap(model), monte_carlo_distribution(model), valuation_summary(model)]
     history = revenue_history(model)
     if history is not None:
         specs.insert(0, history)

@@ -93,7 +93,7 @@ def test_alt_text_carries_the_model_figures(briefs, stem):
     expected = [
         f"revenue {money_text(base['revenue'][-1], currency, unit)}",
         f"from {base['years'][0]} to {base['years'][-1]}",
-        f"Base: lowest {money_text(min(base['cash']), currency, unit)}",
+        f"Base: lowest {money_text(base['cash_low'], currency, unit)}",
         f"over {mc['paths']:,} paths",
         f"{mc['prob_value_ge_price'] * 100:.1f}% of paths at or above the price",
         f"median {money_text(mc['equity_p50'], currency, unit)}",

@@ -36,8 +36,8 @@ def _money(brief: Brief, value: float) -> str:
 
 def _key_figures(brief: Brief) -> list[tuple[str, str]]:
     """(text the brief must show, the same figure formatted from model.json as the filters do)."""
-    m, inputs, base, mc = (brief.model["metrics"], brief.model["inputs"], brief.model["scenarios"]["base"],
-                           brief.model["monte_carlo"])
+    m, base, mc = brief.model["metrics"], brief.model["scenarios"]["base"], brief.model["monte_carlo"]
+    inputs = {path: entry["value"] for path, entry in brief.model["inputs"].items()}
     if brief.stem == "anthropic-2026":
         return [
             ("$965 billion", _money(brief, inputs["valuation.post_money"])),
@@ -48,7 +48,7 @@ def _key_figures(brief: Brief) -> list[tuple[str, str]]:
             ("114%", f"{m['capital_intensity'] * 100:.0f}%"),
             ("2029", str(brief.model["earliest_squeeze"][0])),
             ("0.64x", f"{base['value_to_price']:.2f}x"),
-            ("20.9%", f"{mc['prob_value_ge_price'] * 100:.1f}%"),
+            ("21.8%", f"{mc['prob_value_ge_price'] * 100:.1f}%"),
         ]
     return [
         ("EUR 2.4 billion", _money(brief, inputs["valuation.post_money"])),
@@ -67,7 +67,7 @@ def _key_figures(brief: Brief) -> list[tuple[str, str]]:
 KEY_SENTENCES = {
     "anthropic-2026": ["valuation of $965 billion", "is 20.5x its run-rate revenue of $47 billion",
                        "The latest round brought in $65 billion", "Long-term contracts commit $100 billion",
-                       "114% of revenue", "of cash on hand runs out in 2029", "only 20.9% value the equity",
+                       "114% of revenue", "of cash on hand runs out in 2029", "only 21.8% value the equity",
                        "Value to price 0.64x"],
     "nordlicht-2026": ["At EUR 2.4 billion", "valued at 4.4x its run-rate revenue of EUR 540 million",
                        "The latest round brought in EUR 120 million", "Long-term contracts commit EUR 90 million",
@@ -83,9 +83,10 @@ def test_session_build_is_clean(session_build, briefs):
     for stem, brief in briefs.items():
         assert brief.pdf_path.read_bytes()[:5] == b"%PDF-", stem
         assert brief.html.lstrip().startswith("<!DOCTYPE html>"), stem
-        assert brief.model["schema"] == "reportgen.model/v1", stem
+        assert brief.model["schema"] == "reportgen.model/v2", stem
         charts = sorted(p.name for p in (brief.folder / "charts").glob("*.svg"))
-        expected = ["cash.svg", "monte_carlo.svg", "provider_mix.svg", "revenue_compute.svg", "sensitivity.svg"]
+        expected = ["cash.svg", "monte_carlo.svg", "provider_mix.svg", "revenue_compute.svg", "sensitivity.svg",
+                    "valuation_summary.svg"]
         if brief.model["inputs"].get("revenue.history"):
             expected.append("history.svg")
         assert charts == sorted(expected), stem

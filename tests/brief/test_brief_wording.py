@@ -22,16 +22,18 @@ def _text(brief: Brief, source: str) -> str:
 
 
 # Branches taken for the worked example: priced_for_perfection, extreme, circular, single_provider,
-# squeeze, terminal_dominated, tail_dependent.
+# squeeze, terminal_weighted, self_funded, tail_dependent.
 ANTHROPIC_SAYS = [
     # words.judgment labels (cover, key figures)
     "Priced for perfection", "Extreme capital intensity", "Circular funding", "Single-provider dependency",
-    "Liquidity squeeze in a scenario", "Terminal value dominates", "Price depends on the tail",
+    "Liquidity squeeze in a scenario", "Terminal value weighs heavily", "Base case needs no new capital",
+    "Price depends on the tail",
     # capital_intensity.html.j2
     "a price that leaves no room for disappointment",
     "Compute is not a cost line here; it is the business model.",
-    "Much of the new money goes straight back to the backers that supplied it.",
-    "In effect the round is a circular revenue stream between the company and its primary backers.",
+    "Much of what Anthropic spends flows back to its backers.",
+    "Money is fungible, so the measure is the share of everything spent in the base case’s first year",
+    "In effect much of the round returns to its backers as revenue.",
     # entrenchment.html.j2
     "marks a single-provider dependency",
     "The arrangement is a dual-edged sword",
@@ -41,8 +43,9 @@ ANTHROPIC_SAYS = [
     # bear_case.html.j2
     "From a risk perspective the figures point to a liquidity squeeze, compounded by concentration risk.",
     "of cash on hand runs out in 2029",
-    "and the company faces a squeeze in 2029",
-    "creates a conflict of interest",
+    "equity is worth nothing unless the plan changes, cash runs out in 2029, and staying solvent would take",
+    "a conflict of interest that ties the company’s funding to its cost base",
+    "more than half of the value rests on the years after the horizon",
     # outlook.html.j2
     "The simulation does not support the price.",
     "The price depends on an outcome in the tail of the distribution.",
@@ -56,14 +59,14 @@ NORDLICHT_SAYS = [
     "Funded in every scenario", "Price supported",
     "a conventional multiple: the price does not depend on heroic assumptions about growth",
     "Compute is a manageable cost",
-    "None of Nordlicht Analytics’s compute providers is also an investor, so the raise is not recycled",
+    "None of Nordlicht Analytics’s compute providers is also an investor, so none of its spending flows back",
     "a diversified base that leaves room to negotiate and to switch",
     "No scenario exhausts the EUR 310 million of cash on hand",
     "so the plan does not depend on another raise",
-    "The company does not depend on its own suppliers for capital",
+    "None of the company’s compute suppliers is among its investors",
     "The simulation supports the price",
     "No simulated path runs out of cash.",
-    "Institutional sentiment can rest on the cash flows rather than on the narrative",
+    "At a conventional multiple the price can rest on the cash flows rather than on the narrative",
     "cash sufficient in every scenario, the debate is about the size of the upside, not about survival",
 ]
 
@@ -80,7 +83,7 @@ NORDLICHT_NEVER = [
     r"transition toward self-sustaining free cash flow",
     # circularity: circular / partly circular
     r"(?<!Little )(?<!little )\b[Cc]ircular funding", r"circular revenue stream", r"conflict of interest",
-    r"goes straight back to the backers", r"flows back to its source", r"subsidising",
+    r"flows back to its backers(?!\s+as)", r"returns to its backers", r"earns? back as cloud revenue",
     # multiple: priced for perfection / premium
     r"(?i)perfection", r"no room for disappointment", r"(?i)premium multiple",
     # capital intensity and odds
@@ -92,15 +95,15 @@ NORDLICHT_NEVER = [
 ANTHROPIC_NEVER = [
     r"(?i)diversified compute", r"a diversified base", r"(?i)funded in every scenario", r"No scenario exhausts",
     r"(?i)conventional multiple", r"Compute is a manageable cost", r"No simulated path runs out of cash",
-    r"does not depend on its own suppliers", r"(?i)little circular funding", r"The simulation supports the price",
+    r"is among its investors", r"(?i)little circular funding", r"The simulation supports the price",
 ]
 
 
 def test_judgments_as_the_contract_says(anthropic, nordlicht):
     assert anthropic.model["judgments"] == {
         "multiple": "priced_for_perfection", "capital_intensity": "extreme", "circularity": "circular",
-        "concentration": "single_provider", "liquidity": "squeeze", "terminal_value": "terminal_dominated",
-        "valuation_odds": "tail_dependent"}
+        "concentration": "single_provider", "liquidity": "squeeze", "terminal_value": "terminal_weighted",
+        "funding": "self_funded", "valuation_odds": "tail_dependent"}
     judged = nordlicht.model["judgments"]
     assert {judged[k] for k in ("multiple", "capital_intensity", "circularity", "concentration", "liquidity")} == {
         "conventional", "moderate", "limited", "diversified", "funded"}
@@ -168,36 +171,37 @@ def test_cover_lowest_cash_base_case_within_its_simulated_range(briefs, stem):
     """The base path is an ordinary path of the simulation; its lowest cash, measured the same way,
     cannot lie above the 95th percentile when every path starts from the same cash on hand.
 
-    The simulated min_cash counts today's cash on hand (model/project.py starts every path's minimum
-    at cash_on_hand), and model.json's figures stay as they are, so the cover measures the base case
-    from today too and its label says so. Nordlicht's base case never dips below its 310 million of
-    cash on hand (years 1..H alone would give 460 million, above a range of 310 to 310)."""
+    cash_low counts today's cash on hand in the base case and in every simulated path alike (one
+    definition). Nordlicht's base case never dips below its 310 million of cash on hand (years 1..H
+    alone would give 460 million, above a range of 310 to 310)."""
     brief = briefs[stem]
     row = next(line for line in html_lines(brief.html, root="header") if line.startswith("Lowest cash"))
-    base = min([brief.model["inputs"]["cash_on_hand"], *brief.model["scenarios"]["base"]["cash"]])
+    base = min([brief.model["inputs"]["cash_on_hand"]["value"], *brief.model["scenarios"]["base"]["cash"]])
+    assert base == brief.model["scenarios"]["base"]["cash_low"]
     final_year = brief.model["scenarios"]["base"]["years"][-1]
     mc = brief.model["monte_carlo"]
     currency, unit = brief.model["company"]["currency"], brief.model["company"]["unit"]
-    low, high = money_text(mc["min_cash_p5"], currency, unit), money_text(mc["min_cash_p95"], currency, unit)
+    low, high = money_text(mc["cash_low_p5"], currency, unit), money_text(mc["cash_low_p95"], currency, unit)
     assert row == f"Lowest cash, today to {final_year} | {money_text(base, currency, unit)} | {low} to {high}"
-    assert mc["min_cash_p5"] <= base <= mc["min_cash_p95"], row
+    assert mc["cash_low_p5"] <= base <= mc["cash_low_p95"], row
 
 
 def test_no_negative_zero_in_a_brief(tmp_path):
-    """The adoption-plateau equity value (-$6.24 billion) against a larger price: -0.0031x, which
-    rounds to zero at two decimals and must not read as a negative zero."""
+    """A small adoption-plateau equity value against a much larger price rounds to zero at two
+    decimals and must not read as a negative zero; and no equity value is ever printed negative."""
     from briefkit import ROOT, reportgen
 
     source = (ROOT / "inputs" / "anthropic-2026.yaml").read_text(encoding="utf-8")
     assert source.count("\n  post_money: 965 ") == 1
     path = tmp_path / "pricier-2026.yaml"
-    path.write_text(source.replace("\n  post_money: 965 ", "\n  post_money: 2000 "), encoding="utf-8")
+    path.write_text(source.replace("\n  post_money: 965 ", "\n  post_money: 20000 "), encoding="utf-8")
     run = reportgen("build", path, "--out", tmp_path / "out", "--format", "html")
     assert run.code == 0, str(run)
     html = (tmp_path / "out" / "pricier-2026" / "brief.html").read_text(encoding="utf-8")
     text = " ".join(html_lines(html, root="body"))
-    assert "equity value turns negative at -$6.24 billion" in text  # the sentence is there
+    assert "equity value falls to $62.7 billion, 0.00x the price" in text  # the sentence is there
     assert re.findall(r"-0(?:\.0+)?(?:x|%)", text) == []
+    assert "equity value turns negative" not in text
 
 
 def test_filters_print_no_negative_zero():
