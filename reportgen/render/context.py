@@ -42,6 +42,7 @@ from reportgen import __version__
 from reportgen.charts.theme import SCENARIO_LABELS
 from reportgen.model.result import Model, Scenario
 from reportgen.render.figures import Fig, anchor
+from reportgen.spec.commentary import COMMENTARY_SECTIONS
 
 INPUT_FIGURES = {
     "post_money": "valuation.post_money",
@@ -221,7 +222,8 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "history": model.history,
         "changes": model.changes,
         "notes": model.notes,
-        "commentary": model.commentary,
+        # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
+        "commentary": {name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
     }
 
 

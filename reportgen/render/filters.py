@@ -179,3 +179,13 @@ def money_in(item: Any, currency: str, unit: str, digits: int = 3) -> Markup:
 
 
 FILTERS["money_in"] = money_in
+
+
+def markdown(text: str) -> Markup:
+    """The analyst's commentary: CommonMark without raw HTML, links to http, https and mailto only."""
+    from reportgen.spec.commentary import render_commentary
+
+    return Markup(render_commentary(text))
+
+
+FILTERS["markdown"] = markdown
