@@ -17,7 +17,11 @@ from reportgen.paths import builtin_assets
 from reportgen.render.assets import VIRTUAL_ROOT, asset_name, data_url, read_asset
 from reportgen.render.environment import TemplateSet
 
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-4b", "pdf/ua-1", "pdf/ua-2")
+# WeasyPrint's own list (weasyprint.pdf.VARIANTS less "debug"), kept here so that checking the option
+# does not import WeasyPrint; tests/brief/test_brief_pdf.py fails when the two differ.
+PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/a-1a", "pdf/a-2a",
+                "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
+                "pdf/x-5g")
 _MIME = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
          ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".css": "text/css"}

@@ -309,3 +309,28 @@ def test_pdfa_build_is_byte_identical_when_repeated(pdfa, tmp_path):
     run = reportgen("build", "inputs/nordlicht-2026.yaml", "--out", out, "--pdf-variant", "pdf/a-3b")
     assert run.code == 0, str(run)
     assert (out / "nordlicht-2026" / "brief.pdf").read_bytes() == pdfa.pdf_path.read_bytes()
+
+
+# --- PDF variants: WeasyPrint's list, no more and no less ---------------------------------------------------
+
+def test_pdf_variants_are_weasyprints():
+    from weasyprint.pdf import VARIANTS
+
+    from reportgen.render.pdf import PDF_VARIANTS
+
+    assert set(PDF_VARIANTS) == set(VARIANTS) - {"debug"}
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-2u", "pdf/x-4"])
+def test_variants_weasyprint_supports_build(tmp_path, variant):
+    run = reportgen("build", "inputs/nordlicht-2026.yaml", "--out", tmp_path, "--pdf-variant", variant,
+                    "--format", "pdf")
+    assert run.code == 0, str(run)
+    assert (tmp_path / "nordlicht-2026" / "brief.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_variant_weasyprint_lacks_is_a_usage_error(tmp_path):
+    run = reportgen("build", "inputs/nordlicht-2026.yaml", "--out", tmp_path, "--pdf-variant", "pdf/a-4b")
+    assert run.code == 2, str(run)
+    assert "--pdf-variant takes one of" in run.output
+    assert "Traceback" not in run.output and "KeyError" not in run.output
