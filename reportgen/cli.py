@@ -98,9 +98,14 @@ def new(
 ) -> None:
     """Write a commented starter input for NAME that validates."""
     from reportgen.build.atomic import write_atomic
-    from reportgen.spec.starter import starter_filename, starter_yaml
+    from reportgen.spec.starter import StarterError, describe, starter_filename, starter_yaml
 
-    text = starter_yaml(name)
+    try:
+        text = starter_yaml(name)
+    except StarterError as exc:  # a name the contract refuses: write nothing rather than an invalid file
+        for problem in exc.problems:
+            _err(f"new: {describe(problem)}")
+        raise typer.Exit(2) from None
     if out == "-":
         typer.echo(text, nl=False)
         return

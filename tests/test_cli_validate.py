@@ -309,6 +309,36 @@ def test_the_schema_states_the_ranges(contract_schema):
     assert (paths["minimum"], paths["maximum"], paths["default"]) == (100, 2_000_000, 10_000)
 
 
+def test_the_schema_has_the_v2_inputs(contract_schema):
+    defs = contract_schema["$defs"]
+    assert defs["Costs"]["properties"]["tax_losses"]["default"] == 0
+    rate_spread = defs["MonteCarlo"]["properties"]["rate_spread"]
+    assert (rate_spread["minimum"], rate_spread["maximum"], rate_spread["default"]) == (0, 0.5, 0.02)
+    assert {"growth_y1", "cash_on_hand"} <= set(defs["Peer"]["properties"])
+    post_money = defs["Valuation"]["properties"]["post_money"]
+    assert (post_money["exclusiveMinimum"], post_money["maximum"]) == (0, 1e15)
+    seed = defs["MonteCarlo"]["properties"]["seed"]
+    assert seed["maximum"] == 2**63 - 1
+
+
+def test_the_schema_has_sources_of_both_forms_and_commentary(contract_schema):
+    validator = jsonschema.Draft202012Validator(contract_schema)
+    instance = _json_compatible(yaml.safe_load((INPUTS / "anthropic-2026.yaml").read_text()))
+    instance["sources"]["cash_on_hand"] = {"text": "Filing", "kind": "estimate", "date": "2026-01-31",
+                                           "url": "https://example.com/a"}
+    instance["commentary"] = {"summary": "**Dear**, but *growing*.", "outlook": "Fine."}
+    assert list(validator.iter_errors(instance)) == []
+    commentary = contract_schema["$defs"]["Commentary"]
+    assert set(commentary["properties"]) == {"summary", "capital_intensity", "entrenchment", "bear_case", "outlook"}
+    assert commentary["additionalProperties"] is False
+    for bad in ({"text": "x", "kind": "rumour"}, {"kind": "estimate"}, {"text": "x", "extra": 1}, 5, ""):
+        instance["sources"]["cash_on_hand"] = bad
+        assert list(validator.iter_errors(instance)), bad
+    instance["sources"]["cash_on_hand"] = "Filing"
+    instance["commentary"] = {"sumary": "typo"}
+    assert list(validator.iter_errors(instance))
+
+
 # --- new --------------------------------------------------------------------------------------------------
 
 def test_new_writes_a_starter_that_validates(tmp_path):
@@ -353,11 +383,59 @@ def test_new_to_stdout_writes_no_file(tmp_path):
     assert load_spec(str(saved)).input.company.name == "Stdout Co"
 
 
-@pytest.mark.parametrize("name", ['Acme "Quoted": Ünïcødé #1', "O'Brien & Sons", "- dash", "yes", "123"])
+@pytest.mark.parametrize("name", ['Acme "Quoted": Ünïcødé #1', "O'Brien & Sons", "- dash", "yes", "3M", "7-Eleven",
+                                  "N" * 120])
 def test_new_writes_any_name_safely(tmp_path, name):
     target = tmp_path / "co.yaml"
     assert reportgen("new", "-o", target, "--", name).returncode == 0
     assert load_spec(str(target)).input.company.name == name
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("Evil\x07Co", "company.name: contains a control character (U+0007)"),
+    ("Evil\x1bCo", "company.name: contains a control character (U+001B)"),
+    ("Line\u2028Co", "company.name: contains a line or paragraph separator (U+2028); this text is a single line"),
+    ("Zero\u200bWidth", "company.name: contains an invisible or format character (U+200B ZERO WIDTH SPACE); "
+                        "names must be visible text"),
+    ("Evil\u202eoC", "company.name: contains an invisible direction control (U+202E)"),
+    ("12.5%", "company.name: looks like a figure, not a name; write the name; figures belong in their fields"),
+    ("123", "company.name: looks like a figure, not a name; write the name; figures belong in their fields"),
+    ("N" * 121, "company.name: must be 1 to 120 characters long"),
+])
+def test_new_refuses_a_name_the_contract_refuses_and_writes_nothing(tmp_path, name, message):
+    """A starter that would not validate is not written: exit 2 (a bad argument) and one line per problem."""
+    result = reportgen("new", "-o", tmp_path / "co.yaml", "--", name, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"new: {message}\n"
+    assert result.stdout == "" and list(tmp_path.iterdir()) == []
+    assert reportgen("new", "--", name, cwd=tmp_path).returncode == 2 and list(tmp_path.iterdir()) == []
+
+
+def test_the_starter_shows_sources_of_both_forms_and_commentary():
+    from reportgen.spec.schema import Source
+    from reportgen.spec.starter import starter_problems, starter_yaml
+
+    text = starter_yaml("Shown Co", dt.date(2026, 5, 4))
+    assert starter_problems(text) == []
+    data = yaml.safe_load(text)
+    forms = {type(value) for value in data["sources"].values()}
+    assert forms == {str, dict}
+    mapping = next(value for value in data["sources"].values() if isinstance(value, dict))
+    assert set(mapping) == {"text", "kind", "date", "url"} and mapping["kind"] == "estimate"
+    assert data["commentary"]["summary"].strip()
+    assert "tax_losses" in data["costs"] and "rate_spread" in data["monte_carlo"]
+    spec = load_spec_text(text)
+    assert spec.sources["revenue.run_rate"] == Source(text=mapping["text"], kind="estimate",
+                                                      date=dt.date(2026, 5, 4), url=mapping["url"])
+    assert spec.sources["valuation.post_money"].kind == "reported"
+    assert spec.commentary is not None and spec.commentary.summary == data["commentary"]["summary"]
+
+
+def load_spec_text(text: str):
+    from reportgen.spec.load import parse_bundle
+    from reportgen.spec.source import InputBundle
+
+    return parse_bundle(InputBundle(display="starter.yaml", name="starter", content=text.encode())).input
 
 
 def test_the_starter_validates_against_the_schema(tmp_path, contract_schema):

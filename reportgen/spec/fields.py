@@ -67,6 +67,8 @@ def _whole(value: Any) -> int:
 
 
 def _show(bound: float) -> str:
+    if isinstance(bound, int):  # exact: 2**63 - 1 is 9,223,372,036,854,775,807, not the float's ...808
+        return f"{bound:,}" if abs(bound) >= 1_000_000 else str(bound)
     return f"{bound:g}" if abs(bound) < 1e6 else f"{bound:,.0f}"
 
 
@@ -142,8 +144,13 @@ def _text_checker(min_len: int, max_len: int, multiline: bool):
                             f"contains an invisible direction control (U+{ord(char):04X})")
             if multiline and char in "\n\t":
                 continue
-            if unicodedata.category(char) == "Cc":
+            category = unicodedata.category(char)
+            if category == "Cc":
                 raise _fail("control_character", f"contains a control character (U+{ord(char):04X})")
+            if category in ("Zl", "Zp") and not multiline:
+                raise _fail("control_character",
+                            f"contains a line or paragraph separator (U+{ord(char):04X}); "
+                            "this text is a single line")
         return value
 
     return check
@@ -203,3 +210,88 @@ def _currency(value: Any) -> str:
 
 
 Currency = Annotated[str, BeforeValidator(_currency), Field(json_schema_extra={"pattern": "^[A-Z]{3}$"})]
+
+
+# --- names ------------------------------------------------------------------------------------------------
+
+def _name_checker(value: str) -> str:
+    from reportgen.spec.names import name_problem
+
+    problem = name_problem(value)
+    if problem is not None:
+        raise _fail("name", *problem)
+    return value
+
+
+def Name(max_len: int = 120) -> Any:
+    """A single-line name (company, provider, peer): text of 1 to ``max_len`` characters, visible (no
+    invisible or format characters), and not a figure (``12.5%``, ``$965 billion``, ``1,200``). See
+    ``reportgen.spec.names``."""
+    return Annotated[
+        str,
+        BeforeValidator(_text_checker(1, max_len, False)),
+        AfterValidator(_name_checker),
+        Field(json_schema_extra={"minLength": 1, "maxLength": max_len}),
+    ]
+
+
+# --- money ------------------------------------------------------------------------------------------------
+
+# Amounts are in the file's unit (thousand, million, billion). One that is not zero must lie between a
+# millionth and 10^15 of the unit: 1e-300 printed as a 300-digit figure and 1e300 as one of 301 digits, and
+# neither is a company's amount. A millionth of a thousand is a thousandth of the currency; 10^15 billion
+# is far above any economy.
+MONEY_FLOOR = 1e-6
+MONEY_CEILING = 1e15
+
+
+def _money_check(value: float) -> float:
+    if value != 0 and abs(value) < MONEY_FLOOR:
+        raise _fail("money_range", "is too small to show: an amount other than 0 must be at least 0.000001 "
+                                   "of the unit", "write 0, or use a smaller unit")
+    if abs(value) > MONEY_CEILING:
+        raise _fail("money_range", "is too large to show: an amount must be at most 10^15 "
+                                   "(1,000,000,000,000,000) of the unit", "use a larger unit")
+    return value
+
+
+def Money(*, positive: bool = False) -> Any:
+    """An amount in the file's unit: at least 0 (greater than 0 with ``positive``), and when not 0 between
+    ``MONEY_FLOOR`` and ``MONEY_CEILING`` of the unit, so that it can be shown faithfully."""
+    bounds = _schema_bounds(0, MONEY_CEILING, positive, False)
+    return Annotated[
+        float,
+        BeforeValidator(_number),
+        AfterValidator(_bounds_check(0, None, positive, False, None)),
+        AfterValidator(_money_check),
+        Field(json_schema_extra=bounds),
+    ]
+
+
+# --- URLs -------------------------------------------------------------------------------------------------
+
+MAX_URL = 2000
+
+
+def _url(value: Any) -> str:
+    from urllib.parse import urlsplit
+
+    value = _text_checker(1, MAX_URL, False)(value)
+    if any(char.isspace() for char in value) or not value.isprintable():
+        raise _fail("url", "must be a URL without spaces or invisible characters")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a port that is not a number in range)
+    except ValueError:
+        raise _fail("url", "is not a valid URL") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise _fail("url", "must be an http or https URL", "e.g. https://example.com/report.pdf")
+    if not parts.hostname:
+        raise _fail("url", "must name a host, e.g. https://example.com/report.pdf")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise _fail("url", "must not carry a user name or password")
+    return value
+
+
+Url = Annotated[str, BeforeValidator(_url),
+                Field(json_schema_extra={"minLength": 1, "maxLength": MAX_URL, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})]

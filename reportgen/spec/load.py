@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
@@ -179,8 +180,8 @@ def _suggest(loc: Path) -> str | None:
 
 
 def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
-    """``sources`` keys must name fields of the contract, so that a typo does not silently drop a
-    source from the brief."""
+    """``sources`` keys must name a field, a list item or a section of the contract (a source covers every
+    field under the path it names), so that a typo does not silently drop a source from the brief."""
     sources = data.get("sources")
     if not isinstance(sources, dict):
         return []
@@ -190,12 +191,35 @@ def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
             continue
         problems.append(Problem(where.file, where.line_of(("sources", key)), f"sources.{key}",
                                 "names no field of this input",
-                                hint="keys are field paths such as valuation.post_money"))
+                                hint="keys are field paths such as valuation.post_money, "
+                                     "compute.providers.0 or costs"))
     return problems
 
 
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+_UNSOURCED = ("sources", "notes", "schema", "commentary")
+
+
+def source_key_parts(key: str) -> list[str | int] | None:
+    """``compute.providers.0.share`` -> ``["compute", "providers", 0, "share"]``; None for a key that is not
+    a path (an empty part, a list index written ``00`` or in other digits than 0-9)."""
+    parts: list[str | int] = []
+    for part in key.split("."):
+        if not part:
+            return None
+        if _INDEX.fullmatch(part):
+            parts.append(int(part))
+        elif part[0].isdigit() or not part.isidentifier() or not part.isascii():
+            return None
+        else:
+            parts.append(part)
+    return parts
+
+
 def _names_field(data: dict[str, Any], key: str) -> bool:
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
+    parts = source_key_parts(key)
+    if not parts or parts[0] in _UNSOURCED:
+        return False
     node: Any = data
     written = 0  # how many parts lead to a value written in the file
     for part in parts:
@@ -207,10 +231,29 @@ def _names_field(data: dict[str, Any], key: str) -> bool:
             break
         written += 1
     else:
-        return parts[0] not in ("sources", "notes", "schema")
-    # Not written in the file: accept fields of the contract left to their defaults (but not fields of a
-    # list item that does not exist: compute.providers.5.share with two providers).
+        # Written in the file; it must also be a field of the contract (an unknown key is reported on its
+        # own, and a source on it would be dropped).
+        return _is_contract_path(parts)
+    # Not written in the file: accept fields and sections of the contract left to their defaults (but not
+    # a list item that does not exist: compute.providers.5.share with two providers).
     if any(isinstance(part, int) for part in parts[written:]):
         return False
+    return _is_contract_path(parts)
+
+
+def _is_contract_path(parts: list[str | int]) -> bool:
+    """Whether ``parts`` walks the contract's models: fields by name, list items by index."""
+    if isinstance(parts[-1], int):
+        return _model_at((*parts, "x")) is not None and _is_list_field(parts[:-1])
     model = _model_at(tuple(parts))
-    return model is not None and isinstance(parts[-1], str) and parts[-1] in _field_names(model)
+    return model is not None and parts[-1] in _field_names(model)
+
+
+def _is_list_field(parts: list[str | int]) -> bool:
+    if not parts or isinstance(parts[-1], int):
+        return False
+    model = _model_at(tuple(parts))
+    if model is None:
+        return False
+    info = {i.alias or n: i for n, i in model.model_fields.items()}.get(str(parts[-1]))
+    return info is not None and get_origin(info.annotation) is tuple

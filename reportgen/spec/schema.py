@@ -7,17 +7,32 @@ the offending field in ``ctx["field"]`` so the loader can point at its line.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from reportgen.spec.fields import Currency, Flag, IsoDate, Number, Text, Whole
+from reportgen.spec.commentary import COMMENTARY_SECTIONS, MAX_SECTION, MAX_TOTAL, commentary_problem
+from reportgen.spec.fields import Currency, Flag, IsoDate, Money, Name, Number, Text, Url, Whole
+from reportgen.spec.names import first_same, fold_key, same_name
 from reportgen.spec.scenarios import SCENARIO_ORDER, resolve_scenarios
 
 SCENARIO_NAMES = SCENARIO_ORDER
 RATE_SPREAD_DEFAULT = 0.02
 UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def _markdown(value: str) -> str:
+    from reportgen.spec.fields import _fail
+
+    problem = commentary_problem(value)
+    if problem is not None:
+        raise _fail("markdown", *problem)
+    return value
+
+
+MarkdownText = Annotated[Text(1, MAX_SECTION, multiline=True) | None, AfterValidator(
+    lambda value: value if value is None else _markdown(value))]
 
 
 class Strict(BaseModel):
@@ -29,21 +44,21 @@ def _located(kind: str, message: str, field: str) -> PydanticCustomError:
 
 
 class Company(Strict):
-    name: Text(1, 120) = Field(description="Company name, shown as given (escaped).")
+    name: Name(120) = Field(description="Company name, shown as given (escaped); visible text, not a figure.")
     as_of: IsoDate = Field(description="Date of the figures; year t of the model is as_of.year + t.")
     currency: Currency = Field(description="ISO 4217 code of every amount in the file.")
     unit: Literal["thousand", "million", "billion"] = Field(description="Scale of every amount.")
 
 
 class Valuation(Strict):
-    post_money: Number(0, lo_open=True) = Field(description="Latest post-money valuation (the price).")
-    latest_raise: Number(0) = Field(description="The latest inflow of capital.")
+    post_money: Money(positive=True) = Field(description="Latest post-money valuation (the price).")
+    latest_raise: Money() = Field(description="The latest inflow of capital.")
     raise_from_cloud_investors: Number(0, 1, fraction="shares") = Field(
         0.0, description="Share of the raise from investors that also sell the company compute.")
 
 
 class Revenue(Strict):
-    run_rate: Number(0, lo_open=True) = Field(description="Annualised revenue today, R0.")
+    run_rate: Money(positive=True) = Field(description="Annualised revenue today, R0.")
     growth_y1: Number(-0.9, 10, lo_open=True, fraction="rates") = Field(
         description="Revenue growth in year 1, g1.")
     growth_long: Number(-0.5, 1, lo_open=True, fraction="rates") = Field(
@@ -57,22 +72,22 @@ class Revenue(Strict):
 class Costs(Strict):
     inference_share: Number(0, 2, fraction="shares") = Field(
         description="Serving compute as a share of revenue today.")
-    training_spend: Number(0) = Field(description="Annual training compute spend today, T0.")
+    training_spend: Money() = Field(description="Annual training compute spend today, T0.")
     training_growth: Number(-0.9, 5, lo_open=True, fraction="rates") = Field(
         0.3, description="Yearly growth of training compute demanded.")
     opex_share: Number(0, 2, fraction="shares") = Field(
         description="Other operating cost as a share of revenue.")
     tax_rate: Number(0, 0.6, fraction="rates") = Field(
         0.21, description="Tax rate on positive operating profit only, after losses carried forward.")
-    tax_losses: Number(0) = Field(
+    tax_losses: Money() = Field(
         0.0, description="Tax losses carried forward today, L0: offset against later operating profit.")
 
 
 class Provider(Strict):
-    name: Text(1, 120) = Field(description="Compute provider name.")
+    name: Name(120) = Field(description="Compute provider name.")
     share: Number(0, lo_open=True) = Field(
         description="Share of compute spend (normalised with the other providers to sum 1).")
-    commitment: Number(0) = Field(0.0, description="Committed spend over the contract (with years).")
+    commitment: Money() = Field(0.0, description="Committed spend over the contract (with years).")
     years: Whole(0, 100) = Field(0, description="Contract term in years (with commitment).")
     investor: Flag = Field(False, description="Whether the provider also invested in the company.")
 
@@ -89,30 +104,34 @@ class Provider(Strict):
 
 
 class PeerProvider(Strict):
-    name: Text(1, 120) = Field(description="Compute provider name.")
+    name: Name(120) = Field(description="Compute provider name.")
     share: Number(0, lo_open=True) = Field(description="Share of the peer's compute spend.")
 
 
-def _unique_names(providers: tuple) -> tuple:
-    """Refuse a provider listed twice (its shares would silently add up)."""
-    seen: set[str] = set()
-    for index, provider in enumerate(providers):
-        key = provider.name.strip().casefold()
-        if key in seen:
-            raise _located("duplicate", f"provider {provider.name!r} is listed twice", f"{index}.name")
-        seen.add(key)
-    return providers
+def _unique_names(items: tuple, what: str = "provider") -> tuple:
+    """Refuse an item listed twice (a provider's shares would silently add up), however its name is
+    disguised: case, width, composed or decomposed accents, look-alike letters (``spec.names``)."""
+    names: list[str] = []
+    for index, item in enumerate(items):
+        first = first_same(item.name, names)
+        if first is not None:
+            message = f"{what} {item.name!r} is listed twice"
+            if fold_key(item.name) != fold_key(names[first]):
+                message += f": it reads as {names[first]!r} (item {first})"
+            raise _located("duplicate", message, f"{index}.name")
+        names.append(item.name)
+    return items
 
 
 class Peer(Strict):
-    name: Text(1, 120) = Field(description="Peer company name.")
-    post_money: Number(0, lo_open=True) = Field(description="Peer post-money valuation.")
-    run_rate: Number(0, lo_open=True) = Field(description="Peer annualised revenue.")
+    name: Name(120) = Field(description="Peer company name.")
+    post_money: Money(positive=True) = Field(description="Peer post-money valuation.")
+    run_rate: Money(positive=True) = Field(description="Peer annualised revenue.")
     providers: tuple[PeerProvider, ...] = Field(min_length=1, max_length=50,
                                                 description="Peer compute providers and shares.")
     growth_y1: Number(-0.9, 10, lo_open=True, fraction="rates") | None = Field(
         None, description="Peer revenue growth in year 1 (for EV / forward revenue).")
-    cash_on_hand: Number(0) = Field(0.0, description="Peer cash today (for its enterprise value).")
+    cash_on_hand: Money() = Field(0.0, description="Peer cash today (for its enterprise value).")
 
     @field_validator("providers")
     @classmethod
@@ -175,13 +194,71 @@ class MonteCarlo(Strict):
         RATE_SPREAD_DEFAULT, description="Half-width of the uniform spread of the discount rate.")
 
 
+SOURCE_KINDS = ("reported", "estimate")
+
+
+class Source(Strict):
+    """Where the figures of a field, list item or section came from (``sources.<path>``).
+
+    A source is written as text (as in v1) or as a mapping ``{text, kind, date, url}``. ``kind`` is
+    ``reported`` (the company or a filing said so) or ``estimate`` (someone, say an analyst or the press,
+    estimated it); it defaults to ``reported`` in the mapping form too, and text alone counts as ``reported``
+    (v1 sources said where a figure came from). Either form is normalised to this model.
+    """
+
+    text: Text(1, 1000) = Field(description="Where the figure came from.")
+    kind: Literal["reported", "estimate"] = Field(
+        "reported", description="reported (the company or a filing) or estimate (someone's estimate).")
+    date: IsoDate | None = Field(None, description="Date of the source, YYYY-MM-DD.")
+    url: Url | None = Field(None, description="http or https address of the source (no user name or "
+                                              "password), at most 2,000 characters.")
+
+
+def _source_form(value: object) -> object:
+    """Text alone is a reported source; a mapping is validated as ``Source``; anything else is refused."""
+    from reportgen.spec.fields import _fail, _text_checker
+
+    if isinstance(value, str):
+        return Source(text=_text_checker(1, 1000, False)(value))
+    if isinstance(value, dict | Source):
+        return value
+    if isinstance(value, list):
+        raise _fail("source_type", "must be text or a mapping {text, kind, date, url}")
+    _text_checker(1, 1000, False)(value)  # the helpful message for a number, true/false or null
+    raise _fail("source_type", "must be text or a mapping {text, kind, date, url}")
+
+
+SourceEntry = Annotated[Source, BeforeValidator(
+    _source_form, json_schema_input_type=Annotated[str, Field(min_length=1, max_length=1000)] | Source)]
+
+
+class Commentary(Strict):
+    """The analyst's own view, per section of the brief: Markdown without raw HTML (``spec.commentary``),
+    1 to 4,000 characters each, at most 12,000 in all."""
+
+    summary: MarkdownText = Field(None, description="The analyst's view on the summary.")
+    capital_intensity: MarkdownText = Field(None, description="The analyst's view on capital intensity.")
+    entrenchment: MarkdownText = Field(None, description="The analyst's view on provider entrenchment.")
+    bear_case: MarkdownText = Field(None, description="The analyst's view on the bear case.")
+    outlook: MarkdownText = Field(None, description="The analyst's outlook.")
+
+    @model_validator(mode="after")
+    def _total(self) -> Commentary:
+        given = [(name, getattr(self, name)) for name in COMMENTARY_SECTIONS if getattr(self, name)]
+        total = sum(len(text) for _, text in given)
+        if total > MAX_TOTAL:
+            raise _located("string_length", f"commentary is {total:,} characters in all; at most "
+                                            f"{MAX_TOTAL:,} are allowed", given[-1][0])
+        return self
+
+
 class SpecInput(Strict):
     """One company, as written in its YAML file."""
 
     schema_: Literal["reportgen/v1"] = Field(alias="schema", description="Contract version.")
     company: Company = Field(description="Identity of the company.")
     valuation: Valuation = Field(description="The price: latest round.")
-    cash_on_hand: Number(0) = Field(description="Cash today, after the raise.")
+    cash_on_hand: Money() = Field(description="Cash today, after the raise.")
     revenue: Revenue = Field(description="Revenue today and its growth path.")
     costs: Costs = Field(description="Cost structure.")
     compute: Compute = Field(description="Compute prices and providers.")
@@ -189,12 +266,31 @@ class SpecInput(Strict):
     dcf: Dcf = Field(default_factory=Dcf, description="Discounted cash flow settings.")
     scenarios: Scenarios = Field(default_factory=Scenarios, description="Scenario overrides.")
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo, description="Monte Carlo settings.")
-    sources: dict[Text(1, 200), Text(1, 1000)] = Field(
+    sources: dict[Text(1, 200), SourceEntry] = Field(
         default_factory=dict, max_length=500,
-        description="Map of field path (e.g. valuation.post_money) to where the figure came from.")
+        description="Map of field path (a field such as valuation.post_money, a list item such as "
+                    "compute.providers.0, or a section such as costs, covering every field under it) to where "
+                    "the figure came from: text, or {text, kind: reported|estimate, date, url}.")
     notes: Text(1, 20_000, multiline=True) | None = Field(None, description="Analyst notes, plain text.")
+    commentary: Commentary | None = Field(
+        None, description="The analyst's own view per section (summary, capital_intensity, entrenchment, "
+                          "bear_case, outlook): Markdown without raw HTML.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+    @field_validator("peers")
+    @classmethod
+    def _unique_peers(cls, peers: tuple) -> tuple:
+        return _unique_names(peers, "peer")
+
+    @model_validator(mode="after")
+    def _peers_are_not_the_company(self) -> SpecInput:
+        for index, peer in enumerate(self.peers):
+            if same_name(peer.name, self.company.name):
+                raise _located("duplicate", f"peer {peer.name!r} is the company itself "
+                                            f"({self.company.name!r}); a company is not its own peer",
+                               f"peers.{index}.name")
+        return self
 
     @model_validator(mode="after")
     def _scenarios_stay_in_range(self) -> SpecInput:

@@ -63,7 +63,7 @@ def test_the_worked_example_reads_as_written():
     assert [(p.name, p.share, p.commitment, p.years, p.investor) for p in data.compute.providers] == [
         ("Amazon Web Services", 0.8, 100, 10, True), ("Google Cloud", 0.2, 0, 0, True)]
     assert [p.name for p in data.peers[0].providers][:2] == ["Microsoft Azure", "Oracle Cloud"]
-    assert data.sources["compute.providers.0.commitment"] == "Reported long-term cloud services agreement"
+    assert data.sources["compute.providers.0.commitment"].text == "Reported long-term cloud services agreement"
 
 
 def test_load_spec_is_parse_bundle_of_read_input(write_spec):
@@ -622,7 +622,7 @@ def test_a_key_with_a_newline_is_shown_escaped_on_one_line(write):
     [unknown] = [p for p in problems_of(path) if p.message == "unknown field"]
     assert str(unknown) == (f"{path}:2: evil\\n/etc/passwd:1: forged: unknown field (got 1); "
                             "expected one of schema, company, valuation, cash_on_hand, revenue, costs, compute, "
-                            "peers, dcf, scenarios, monte_carlo, sources, notes")
+                            "peers, dcf, scenarios, monte_carlo, sources, notes, commentary")
 
 
 def test_a_sources_key_with_a_newline_is_shown_escaped(write_spec):
@@ -630,7 +630,7 @@ def test_a_sources_key_with_a_newline_is_shown_escaped(write_spec):
     line = where["sources"] + 1
     assert lines_of(path) == [f"{path}:{line}: "
                               "sources.cash_on_hand\\nx: names no field of this input; "
-                              "keys are field paths such as valuation.post_money",
+                              "keys are field paths such as valuation.post_money, compute.providers.0 or costs",
                               f"{path}:{line}: sources.cash_on_hand\\nx: contains a control character (U+000A) "
                               "(got note)"]
 

@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from speckit import BASE, DELETE, MINIMAL, Raw, accepted, changed, problems_of, render
 
+from reportgen.spec.fields import MONEY_FLOOR
+from reportgen.spec.schema import Source
+
 INF = math.inf
 
 # field, low, high, low open?, high open?, whole number?, message, edits that keep the other rules satisfied
@@ -61,6 +64,12 @@ RANGES: list[tuple[str, float | None, float | None, bool, bool, bool, str, dict[
 ]
 
 
+# Amounts in the file's unit: other than 0, between a millionth and 10^15 of the unit.
+MONEY = {"valuation.post_money", "valuation.latest_raise", "cash_on_hand", "revenue.run_rate",
+         "costs.training_spend", "costs.tax_losses", "compute.providers.0.commitment", "peers.0.post_money",
+         "peers.0.run_rate", "peers.0.cash_on_hand"}
+
+
 def _edits(extra: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
     return {key.replace(".", "__"): v for key, v in {**extra, field: value}.items()}
 
@@ -82,6 +91,9 @@ def _edges() -> list[Any]:
             if whole:
                 step = -1 if outward < 0 else 1
                 inside, outside = bound, bound + step
+            elif is_open and field in MONEY and bound == 0:
+                # the smallest amount other than 0 that can be shown (test_spec_names covers the floor)
+                inside, outside = MONEY_FLOOR, 0.0
             elif is_open:
                 inside, outside = math.nextafter(float(bound), -outward), float(bound)
             else:
@@ -692,7 +704,7 @@ def test_a_key_of_the_wrong_case_is_unknown(write_spec):
 ])
 def test_sources_keys_naming_a_written_field_are_accepted(write_spec, key):
     spec = accepted(write_spec(changed(sources={key: "Where it came from"}))[0])
-    assert spec.input.sources == {key: "Where it came from"}
+    assert spec.input.sources == {key: Source(text="Where it came from", kind="reported")}
 
 
 @pytest.mark.parametrize("key", ["revenue.history", "compute.providers.1.commitment", "dcf.horizon"])
@@ -717,7 +729,7 @@ def test_sources_keys_must_name_a_field(write_spec, key):
     path, where = write_spec(changed(sources={"cash_on_hand": "Balance sheet", key: "A note"}))
     assert [str(p) for p in problems_of(path)] == [
         f"{path}:{where['sources.' + key]}: sources.{key}: names no field of this input; "
-        "keys are field paths such as valuation.post_money"]
+        "keys are field paths such as valuation.post_money, compute.providers.0 or costs"]
 
 
 def test_sources_values_are_1_to_1000_characters(write_spec):
