@@ -35,7 +35,7 @@ def _without_none(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_document(model: Model) -> dict[str, Any]:
-    """The model.json document of MODEL.md v2 section 4."""
+    """The model.json document of docs/contract-output.md."""
     reverse = asdict(model.reverse_dcf) if model.reverse_dcf is not None else None
     document = {
         "schema": SCHEMA,

@@ -1,4 +1,4 @@
-"""The words the prose may use, from the bands of MODEL.md section 3."""
+"""The words the prose may use, from the bands of the contract (docs/contract-model.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Headline metrics of MODEL.md section 2 (t = 0 unless said) and the peers' figures."""
+"""Headline metrics of the contract (docs/contract-model.md; t = 0 unless said) and the peers' figures."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seeded Monte Carlo over g1, d, training growth and the discount rate (MODEL.md section 2).
+"""Seeded Monte Carlo over g1, d, training growth and the discount rate (docs/contract-model.md).
 
 The four draws are made whole and in the contract's order (so the figures are the contract's), then
 paths are evaluated in chunks: memory stays flat (a few MB a chunk plus 8 bytes a path per kept

@@ -1,4 +1,4 @@
-"""The projection of MODEL.md section 2, vectorised over paths.
+"""The projection of the contract (docs/contract-model.md), vectorised over paths.
 
 Every parameter that varies between paths (g1, f, fade, d, tg) is an array of N values; the loop
 runs over the H years (at most 30), never over paths, and each year is a handful of array operations.
