@@ -121,16 +121,24 @@ def skeleton(name: str) -> str:
     return fold_key(text)
 
 
+def name_keys(name: str) -> frozenset[str]:
+    """The forms under which a name is compared: folded, its skeleton, and the skeleton of the folded name
+    (``I`` passes for ``l`` but ``i`` does not: "AI" is "Al" and is "ai", and "AMAZОN" with a Cyrillic О is
+    "Amazon")."""
+    fold = fold_key(name)
+    return frozenset({fold, skeleton(name), skeleton(fold)})
+
+
 def same_name(first: str, second: str) -> bool:
     """Whether two names are one name to a reader (see the module's docstring)."""
-    return fold_key(first) == fold_key(second) or skeleton(first) == skeleton(second)
+    return bool(name_keys(first) & name_keys(second))
 
 
 def first_same(name: str, earlier: list[str]) -> int | None:
     """The index of the first of ``earlier`` that is the same name as ``name``, or None."""
-    fold, skel = fold_key(name), skeleton(name)
+    keys = name_keys(name)
     for index, other in enumerate(earlier):
-        if fold_key(other) == fold or skeleton(other) == skel:
+        if keys & name_keys(other):
             return index
     return None
 
