@@ -319,6 +319,11 @@ def test_the_schema_has_the_v2_inputs(contract_schema):
     assert (post_money["exclusiveMinimum"], post_money["maximum"]) == (0, 1e15)
     seed = defs["MonteCarlo"]["properties"]["seed"]
     assert seed["maximum"] == 2**63 - 1
+    amounts = [(name, prop) for model in [contract_schema, *defs.values()]
+               for name, prop in model.get("properties", {}).items() if prop.get("maximum") == 1e15]
+    assert {name for name, _ in amounts} == {"post_money", "latest_raise", "cash_on_hand", "run_rate",
+                                             "training_spend", "tax_losses", "commitment"}
+    assert all("between 0.000001 and 10^15" in prop["description"] for _, prop in amounts)
 
 
 def test_the_schema_has_sources_of_both_forms_and_commentary(contract_schema):

@@ -252,7 +252,7 @@ def _is_contract_path(parts: list[str | int]) -> bool:
 def _is_list_field(parts: list[str | int]) -> bool:
     if not parts or isinstance(parts[-1], int):
         return False
-    model = _model_at(tuple(parts))
+    model: Any = _model_at(tuple(parts))
     if model is None:
         return False
     info = {i.alias or n: i for n, i in model.model_fields.items()}.get(str(parts[-1]))
