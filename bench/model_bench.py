@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/model_bench.py
 
-Times ``simulate`` (seeded draws, chunked projection, percentiles, histogram) at 10k, 100k and 1M
-paths x 10 years on the worked example, the draws and the projection of 100k paths on their own,
+Times ``simulate`` (model v2: four seeded draws, chunked projection, the percentiles of equity value,
+cash_low and funding need, histogram) at 10k, 100k and 1M paths x 10 years on the worked example,
+the draws and the projection of 100k paths on their own,
 ``run_model`` on the example, and the peak extra memory of a 2,000,000-path ``simulate``, each
 measured in a fresh subprocess: tracemalloc's peak (numpy reports its allocations to it) and the
 growth of the process's maximum resident set (ru_maxrss). Targets are printed next to the figures.
@@ -63,10 +64,13 @@ def _time(function, repeats: int) -> list[float]:
 def _simulate_case(paths: int):
     from reportgen.model.montecarlo import simulate
     from reportgen.model.project import Fixed
+    from reportgen.model.result import MonteCarlo
     from reportgen.model.scenarios import resolve_scenarios
 
     data = _example_input(paths)
     fixed, base = Fixed.from_input(data), resolve_scenarios(data)["base"]
+    result = simulate(data, fixed, base)  # model v2: a MonteCarlo dataclass with its quantiles
+    assert isinstance(result, MonteCarlo) and result.paths == paths and result.equity_p50 is not None
     return lambda: simulate(data, fixed, base)
 
 
@@ -87,12 +91,13 @@ def _projection_case(paths: int):
 
     data = _example_input(paths)
     fixed, base = Fixed.from_input(data), resolve_scenarios(data)["base"]
-    g1, d, tg = draw(data, base)
+    g1, d, tg, r = draw(data, base)  # model v2: year-1 growth, price decline, training growth, discount rate
 
     def run():
         for start in range(0, paths, CHUNK):
             stop = min(start + CHUNK, paths)
-            project(fixed, g1[start:stop], base.growth_factor, base.fade, d[start:stop], tg[start:stop])
+            project(fixed, g1[start:stop], base.growth_factor, base.fade, d[start:stop], tg[start:stop],
+                    r[start:stop])
 
     return run
 
