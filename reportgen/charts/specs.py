@@ -25,56 +25,96 @@ def _amount_title(model: Model) -> str:
     return f"{model.company.currency} {model.company.unit}"
 
 
-def _finish(chart: Any, width: int = theme.WIDTH, height: int = theme.HEIGHT) -> dict[str, Any]:
-    spec = chart.properties(width=width, height=height).to_dict(validate=False)
+def _finish(chart: Any, width: int | None = theme.WIDTH, height: int | None = theme.HEIGHT) -> dict[str, Any]:
+    if width is not None and height is not None:
+        chart = chart.properties(width=width, height=height)
+    spec = chart.to_dict(validate=False)
     spec["config"] = theme.config()
     spec.pop("$schema", None)
     return spec
 
 
-def revenue_and_compute(model: Model) -> ChartSpec:
+# Amounts on axes are plain numbers in the brief's currency and unit (the axis title says which), with
+# thousands separated: "1,000" under "USD billion", never SI suffixes such as "1k" or "200k".
+AMOUNT_FORMAT = ",~f"
+
+
+def _amount(value: float) -> str:
+    """An amount in the chart's unit, as the axes show them: thousands separated, three significant
+    digits below 100."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
+def _scenario_encodings(model: Model) -> dict[str, Any]:
+    """Colour, dash and marker shape by scenario, one legend for all three."""
     import altair as alt
 
-    rows = []
+    names = list(model.scenarios)
+    labels = [theme.SCENARIO_LABELS[n] for n in names]
+    legend = alt.Legend(title=None, symbolStrokeWidth=2, symbolSize=60)
+    return {
+        "color": alt.Color("scenario:N", sort=labels, legend=legend,
+                           scale=alt.Scale(domain=labels, range=[theme.SCENARIO_COLOURS[n] for n in names])),
+        "strokeDash": alt.StrokeDash("scenario:N", sort=labels, legend=legend,
+                                     scale=alt.Scale(domain=labels, range=[theme.SCENARIO_DASHES[n] for n in names])),
+        "shape": alt.Shape("scenario:N", sort=labels, legend=legend,
+                           scale=alt.Scale(domain=labels, range=[theme.SCENARIO_SHAPES[n] for n in names])),
+    }
+
+
+def _scenario_lines(rows: list[dict[str, Any]], field: str, title: str, model: Model, width: int) -> Any:
+    """One line per scenario with a marker on every year; drawn base last, so it stays on top."""
+    import altair as alt
+
+    order = {theme.SCENARIO_LABELS[n]: i for i, n in enumerate(reversed(list(model.scenarios)))}
+    data = [{**row, "layer": order[row["scenario"]]} for row in rows]
+    encodings = _scenario_encodings(model)
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+        y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=AMOUNT_FORMAT, tickCount=5)),
+        color=encodings["color"],
+        order=alt.Order("layer:Q"),
+        detail="scenario:N",
+    )
+    lines = base.mark_line(strokeWidth=1.8).encode(strokeDash=encodings["strokeDash"])
+    points = base.mark_point(size=22, filled=True).encode(shape=encodings["shape"])
+    return alt.layer(lines, points).properties(width=width, height=theme.HEIGHT - 20)
+
+
+def revenue_and_compute(model: Model) -> ChartSpec:
+    """Revenue and compute cost in two panels side by side: each scenario's line stays visible."""
+    import altair as alt
+
+    revenue, compute = [], []
     for name, scenario in model.scenarios.items():
         label = theme.SCENARIO_LABELS[name]
-        for year, revenue, compute in zip(scenario.years, scenario.revenue, scenario.compute_cost,
-                                          strict=True):
-            rows.append({"year": year, "scenario": label, "series": "Revenue", "value": revenue})
-            rows.append({"year": year, "scenario": label, "series": "Compute cost", "value": compute})
-    labels = [theme.SCENARIO_LABELS[n] for n in model.scenarios]
-    chart = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.8).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
-        color=alt.Color("scenario:N", title=None, sort=labels,
-                        scale=alt.Scale(domain=labels, range=[theme.SCENARIO_COLOURS[n] for n in model.scenarios])),
-        strokeDash=alt.StrokeDash("series:N", title=None, sort=["Revenue", "Compute cost"],
-                                  scale=alt.Scale(domain=["Revenue", "Compute cost"], range=[[1, 0], [5, 3]])),
-        detail="series:N",
-    )
+        for year, r, c in zip(scenario.years, scenario.revenue, scenario.compute_cost, strict=True):
+            revenue.append({"year": year, "scenario": label, "value": r})
+            compute.append({"year": year, "scenario": label, "value": c})
+    unit = _amount_title(model)
+    panel = (theme.WIDTH - 70) // 2
+    chart = alt.hconcat(
+        _scenario_lines(revenue, "value", f"revenue, {unit}", model, panel),
+        _scenario_lines(compute, "value", f"compute cost, {unit}", model, panel),
+        spacing=24,
+    ).resolve_scale(y="independent")
     facts = {
         "first_year": model.base.years[0],
         "last_year": model.base.years[-1],
         "scenarios": [{"label": theme.SCENARIO_LABELS[n], "revenue_final": s.revenue[-1],
                        "compute_final": s.compute_cost[-1]} for n, s in model.scenarios.items()],
     }
-    return ChartSpec("revenue_compute", _finish(chart), facts)
+    return ChartSpec("revenue_compute", _finish(chart, None, None), facts)
 
 
 def cash_paths(model: Model) -> ChartSpec:
     import altair as alt
 
     rows = []
-    labels = [theme.SCENARIO_LABELS[n] for n in model.scenarios]
     for name, scenario in model.scenarios.items():
         for year, cash in zip(scenario.years, scenario.cash, strict=True):
             rows.append({"year": year, "scenario": theme.SCENARIO_LABELS[name], "cash": cash})
-    lines = alt.Chart(alt.Data(values=rows)).mark_line(strokeWidth=1.8).encode(
-        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("cash:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
-        color=alt.Color("scenario:N", title=None, sort=labels,
-                        scale=alt.Scale(domain=labels, range=[theme.SCENARIO_COLOURS[n] for n in model.scenarios])),
-    )
+    lines = _scenario_lines(rows, "cash", f"cash, {_amount_title(model)}", model, theme.WIDTH)
     zero = alt.Chart(alt.Data(values=[{"zero": 0}])).mark_rule(color=theme.MUTED, strokeWidth=1).encode(
         y="zero:Q")
     layers = [zero, lines]
@@ -96,7 +136,7 @@ def cash_paths(model: Model) -> ChartSpec:
         "earliest_squeeze": None if squeeze is None else {
             "year": squeeze[0], "label": theme.SCENARIO_LABELS[squeeze[1]]},
     }
-    return ChartSpec("cash", _finish(alt.layer(*layers)), facts)
+    return ChartSpec("cash", _finish(alt.layer(*layers), None, None), facts)
 
 
 def provider_mix(model: Model) -> ChartSpec:
@@ -127,18 +167,24 @@ def provider_mix(model: Model) -> ChartSpec:
 
 
 def sensitivity_heatmap(model: Model) -> ChartSpec:
+    """Value to price on the grid: every cell labelled, the base case outlined, a stepped scale that
+    diverges around 1.0x."""
     import altair as alt
 
     grid = model.sensitivity
+    thresholds = theme.SENSITIVITY_THRESHOLDS
+    centre_row, centre_col = len(grid.training_growth) // 2, len(grid.growth_factor) // 2
     rows = []
     for i, tg in enumerate(grid.training_growth):
         for j, f in enumerate(grid.growth_factor):
             value = grid.value_to_price[i][j]
             if value is not None:
-                rows.append({"tg": f"{tg:.0%}", "tg_order": i, "f": f"{f:.1f}x", "value": value})
+                step = sum(1 for t in thresholds if value >= t)
+                rows.append({"tg": f"{tg:.0%}", "f": f"{f:.1f}x", "value": value, "label": f"{value:.2f}",
+                             "ink": theme.SENSITIVITY_LABEL_COLOURS[step],
+                             "base": i == centre_row and j == centre_col})
     tg_labels = [f"{tg:.0%}" for tg in grid.training_growth]
     f_labels = [f"{f:.1f}x" for f in grid.growth_factor]
-    thresholds = theme.SENSITIVITY_THRESHOLDS
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("f:O", title="growth factor on the base path", sort=f_labels, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("tg:O", title="training compute growth", sort=tg_labels),
@@ -148,40 +194,53 @@ def sensitivity_heatmap(model: Model) -> ChartSpec:
                         scale=alt.Scale(type="threshold", domain=thresholds, range=theme.SENSITIVITY_COLOURS),
                         legend=alt.Legend(format=".2~f", symbolType="square")),
     )
+    labels = base.mark_text(fontSize=8, font=theme.FONT).encode(
+        text="label:N", color=alt.condition("datum.ink == 'white'", alt.value("white"), alt.value("black")))
+    outline = base.transform_filter("datum.base").mark_rect(fillOpacity=0, stroke=theme.INK, strokeWidth=2.2)
     values = [r["value"] for r in rows]
     facts = {
         "min": min(values) if values else None,
         "max": max(values) if values else None,
-        "centre": grid.value_to_price[4][4],
+        "centre": grid.value_to_price[centre_row][centre_col],
         "cells_at_or_above_price": sum(1 for v in values if v >= 1.0),
         "cells": len(values),
     }
-    # No value labels on the cells: the appendix prints the grid as a table (text, accessible), and
-    # 81 text marks double WeasyPrint's drawing time for this chart.
-    return ChartSpec("sensitivity", _finish(cells, height=200), facts)
+    return ChartSpec("sensitivity", _finish(alt.layer(cells, labels, outline), height=220), facts)
 
 
 def monte_carlo_distribution(model: Model) -> ChartSpec:
+    """The simulated equity values, pre-binned; the end bins hold the tails and say so."""
     import altair as alt
 
     mc = model.monte_carlo
     edges, counts = mc.histogram.edges, mc.histogram.counts
     rows = [{"start": edges[i], "end": edges[i + 1], "paths": counts[i]} for i in range(len(counts))]
     post_money = model.input_value("valuation.post_money")
-    bars = alt.Chart(alt.Data(values=rows)).mark_bar(color="#6a9fd4", stroke="white", strokeWidth=0.4).encode(
-        x=alt.X("start:Q", title=f"equity value, {_amount_title(model)}", bin="binned",
-                axis=alt.Axis(format="~s")),
+    unit = _amount_title(model)
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.BAR, stroke="white", strokeWidth=0.4).encode(
+        x=alt.X("start:Q", title=f"equity value, {unit}", bin="binned", axis=alt.Axis(format=AMOUNT_FORMAT)),
         x2="end:Q",
-        y=alt.Y("paths:Q", title="paths"),
+        y=alt.Y("paths:Q", title="paths", axis=alt.Axis(format=",~f")),
     )
+    layers = [bars]
+    if rows:
+        tails = [{"x": (rows[0]["start"] + rows[0]["end"]) / 2, "paths": rows[0]["paths"],
+                  "label": f"below {_amount(edges[1])}", "align": "left"},
+                 {"x": (rows[-1]["start"] + rows[-1]["end"]) / 2, "paths": rows[-1]["paths"],
+                  "label": f"above {_amount(edges[-2])}", "align": "right"}]
+        for tail in tails:
+            layers.append(alt.Chart(alt.Data(values=[tail])).mark_text(
+                color=theme.INK, align=tail["align"], dy=-6, fontSize=9, font=theme.FONT,
+            ).encode(x="x:Q", y="paths:Q", text="label:N"))
     marker = [{"x": post_money, "label": "post-money"}]
-    rule = alt.Chart(alt.Data(values=marker)).mark_rule(color=theme.ACCENT, strokeWidth=1.6).encode(x="x:Q")
-    text = alt.Chart(alt.Data(values=marker)).mark_text(
+    layers.append(alt.Chart(alt.Data(values=marker)).mark_rule(color=theme.ACCENT, strokeWidth=1.6).encode(x="x:Q"))
+    layers.append(alt.Chart(alt.Data(values=marker)).mark_text(
         color=theme.ACCENT, align="left", dx=4, baseline="top", fontSize=10, font=theme.FONT,
-    ).encode(x="x:Q", y=alt.value(2), text="label:N")
+    ).encode(x="x:Q", y=alt.value(2), text="label:N"))
     facts = {"paths": mc.paths, "p5": mc.equity_p5, "p50": mc.equity_p50, "p95": mc.equity_p95,
-             "post_money": post_money, "prob": mc.prob_value_ge_price}
-    return ChartSpec("monte_carlo", _finish(alt.layer(bars, rule, text)), facts)
+             "post_money": post_money, "prob": mc.prob_value_ge_price,
+             "below": edges[1] if rows else None, "above": edges[-2] if rows else None}
+    return ChartSpec("monte_carlo", _finish(alt.layer(*layers)), facts)
 
 
 def revenue_history(model: Model) -> ChartSpec | None:
@@ -191,9 +250,9 @@ def revenue_history(model: Model) -> ChartSpec | None:
         return None
     rows = [{"period": p.period, "revenue": p.revenue} for p in model.history]
     periods = [r["period"] for r in rows]
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(color="#1f4e79").encode(
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.BAR).encode(
         x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=-45 if len(rows) > 8 else 0)),
-        y=alt.Y("revenue:Q", title=_amount_title(model), axis=alt.Axis(format="~s")),
+        y=alt.Y("revenue:Q", title=_amount_title(model), axis=alt.Axis(format=AMOUNT_FORMAT)),
     )
     facts = {"first_period": periods[0], "last_period": periods[-1], "first": rows[0]["revenue"],
              "last": rows[-1]["revenue"], "count": len(rows)}
@@ -219,7 +278,7 @@ def valuation_summary(model: Model) -> ChartSpec:
     post_money = model.input_value("valuation.post_money")
     y = alt.Y("method:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.SCENARIO_COLOURS["base"], height=14).encode(
-        y=y, x=alt.X("low:Q", title=f"equity value, {_amount_title(model)}", axis=alt.Axis(format=",.0f")),
+        y=y, x=alt.X("low:Q", title=f"equity value, {_amount_title(model)}", axis=alt.Axis(format=AMOUNT_FORMAT)),
         x2="high:Q")
     ticks = alt.Chart(alt.Data(values=rows)).mark_tick(color=theme.SCENARIO_COLOURS["base"], thickness=3,
                                                        size=18).encode(y=y, x="high:Q")

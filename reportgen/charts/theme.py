@@ -15,17 +15,26 @@ SCENARIO_COLOURS = {
     "compute_stagnation": "#a50f15",
     "bull": "#2e7d32",
 }
+# Scenarios differ by dash and marker as well as colour (readable in grey print and by the colour-blind).
+SCENARIO_DASHES = {"base": [1, 0], "adoption_plateau": [6, 3], "compute_stagnation": [2, 2], "bull": [8, 3, 2, 3]}
+SCENARIO_SHAPES = {"base": "circle", "adoption_plateau": "square", "compute_stagnation": "triangle-up",
+                   "bull": "diamond"}
 INK = "#222222"
 MUTED = "#6b6b6b"
 ACCENT = "#a50f15"
+BAR = "#2f6690"
+# Every mark colour has at least 3:1 contrast against the white page (WCAG 1.4.11); neighbouring
+# segments are told apart by a white stroke, not by lightness.
 PROVIDER_PALETTE = [
-    "#1f4e79", "#c55a11", "#2e7d32", "#7b3294", "#b8860b", "#008080", "#a50f15", "#4d4d4d",
-    "#6a9fd4", "#f4a261", "#8fbc8f", "#c2a5cf", "#e9c46a", "#66c2a5", "#e78ac3", "#a6a6a6",
+    "#1f4e79", "#c55a11", "#2e7d32", "#7b3294", "#8c6d1f", "#008080", "#a50f15", "#4d4d4d",
+    "#3a6ea5", "#b35806", "#5f7f3f", "#9c2f6b", "#006d2c", "#6a3d9a", "#cb181d", "#737373",
 ]
-# Stepped bands of value-to-price for the heatmap: a legend of swatches, because WeasyPrint draws
-# SVG gradient legends blank.
-SENSITIVITY_THRESHOLDS = [0.5, 0.8, 1.0, 1.25, 2.0]
-SENSITIVITY_COLOURS = ["#a50f15", "#e34a33", "#fdbb84", "#c7e9c0", "#74c476", "#238b45"]
+# Value to price, stepped (WeasyPrint draws SVG gradient legends blank) and diverging around 1.0x:
+# the steps mirror each other (0.8 and 1.25, 0.5 and 2, 0.25 and 4), reds below the price, greens above.
+SENSITIVITY_THRESHOLDS = [0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0]
+SENSITIVITY_COLOURS = ["#67000d", "#a50f15", "#cb181d", "#e34a33", "#3f8f4f", "#238b45", "#006d2c", "#00441b"]
+# The cell label's colour on each step: whichever of black and white contrasts more (at least 4.5:1).
+SENSITIVITY_LABEL_COLOURS = ["white", "white", "white", "black", "black", "black", "white", "white"]
 WIDTH = 520
 HEIGHT = 210
 
