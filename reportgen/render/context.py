@@ -102,8 +102,15 @@ class _Figures:
             return None
         return self.notes.get(ref[len("inputs."):])
 
+    def basis_for(self, ref: str) -> str | None:
+        if ref.startswith("inputs."):
+            entry = self.model.inputs.get(ref[len("inputs."):])
+            return None if entry is None else entry.basis
+        provenance = self.model.provenance.get(ref)
+        return None if provenance is None else provenance.basis
+
     def __call__(self, value: Any, ref: str) -> Fig:
-        return Fig(value, ref, self.note_for(ref))
+        return Fig(value, ref, self.note_for(ref), self.basis_for(ref))
 
 
 def _scenario_view(model: Model, scenario: Scenario, f: _Figures) -> dict[str, Any]:
@@ -175,11 +182,11 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
 
     peers = [{
         "name": peer.name,
-        "valuation_multiple": Fig(peer.valuation_multiple, "peers"),
-        "ev_to_forward_revenue": Fig(peer.ev_to_forward_revenue, "peers"),
-        "implied_value": Fig(peer.implied_value, "peers"),
-        "hhi": Fig(peer.hhi, "peers"),
-        "provider_count": Fig(peer.provider_count, "peers"),
+        "valuation_multiple": f(peer.valuation_multiple, "peers"),
+        "ev_to_forward_revenue": f(peer.ev_to_forward_revenue, "peers"),
+        "implied_value": f(peer.implied_value, "peers"),
+        "hhi": f(peer.hhi, "peers"),
+        "provider_count": f(peer.provider_count, "peers"),
         "top_provider": max(peer.providers, key=lambda p: p.share).name,
         "top_share": Fig(max(p.share for p in peer.providers), "peers"),
     } for peer in model.peers]

@@ -16,6 +16,7 @@ class Fig:
     value: float | int | None
     ref: str | None = None  # provenance key, e.g. "metrics.hhi" is written "hhi"
     source_note: int | None = None  # endnote number of the input's source, if any
+    basis: str | None = None  # "reported", "estimate" or "assumption" (the weakest of its inputs)
 
     # Comparisons let templates branch on figures ({% if m.hhi > peer.hhi %}); printing still
     # requires a filter.
@@ -49,11 +50,11 @@ class Fig:
         return self.value is not None
 
     def scaled(self, factor: float) -> Fig:
-        return Fig(None if self.value is None else self.value * factor, self.ref, self.source_note)
+        return Fig(None if self.value is None else self.value * factor, self.ref, self.source_note, self.basis)
 
     def minus(self, other: Any) -> Fig:
         o = self._v(other)
-        return Fig(None if self.value is None or o is None else self.value - o, self.ref)
+        return Fig(None if self.value is None or o is None else self.value - o, self.ref, None, self.basis)
 
 
 def fig(value: Any, ref: str | None, notes: dict[str, int] | None = None) -> Fig:
