@@ -7,7 +7,8 @@ Top-level names (documented for template authors in README "Templates"):
   target        "pdf" or "html"
   company       name, as_of (ISO), currency, unit, input (file name)
   m             headline metrics (valuation_multiple, hhi, ...) as Figs
-  i             input figures by short name (post_money, run_rate, horizon, ...) as Figs
+  i             input figures by short name (post_money, run_rate, horizon, ...) as Figs;
+                defaults: short name -> whether the input left it to the contract's default
   j             judgments: multiple, capital_intensity, circularity, concentration, liquidity,
                 terminal_value, funding, valuation_odds (the words of the contract's bands)
   sc            scenarios by name; scenarios: the same, in order (name, label, figures, series);
@@ -64,6 +65,11 @@ INPUT_FIGURES = {
     "horizon": "dcf.horizon",
     "paths": "monte_carlo.paths",
     "seed": "monte_carlo.seed",
+    "growth_sd": "monte_carlo.growth_sd",
+    "price_spread": "monte_carlo.price_spread",
+    "training_sd": "monte_carlo.training_sd",
+    "rate_spread": "monte_carlo.rate_spread",
+    "tax_losses": "costs.tax_losses",
 }
 
 
@@ -198,6 +204,8 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "company": model.company,
         "m": metrics,
         "i": inputs,
+        "defaults": {short: model.inputs[path].default for short, path in INPUT_FIGURES.items()
+                     if path in model.inputs},
         "j": model.judgments,
         "sc": by_name,
         "scenarios": scenarios,
