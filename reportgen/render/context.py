@@ -18,10 +18,12 @@ Top-level names (documented for template authors in README "Templates"):
   reverse       reverse DCF figures or None; reverse_reason: why it is None
   mc            Monte Carlo figures (equity_p5 ... prob_zero_value, cash_low_p5 ..., funding_need_p95)
   grid          sensitivity grid: rows [{training_growth, cells: [Fig]}], growth_factors [Fig]
-  peers         [{name, valuation_multiple, ev_to_forward_revenue, implied_value, hhi, provider_count,
-                top_provider, top_share}]
+  peers         [{name, post_money, run_rate, valuation_multiple, ev_to_forward_revenue, implied_value,
+                implied_to_price, hhi, provider_count, top_provider, top_share}]
   providers     the company's providers [{name, share, commitment, years, investor}]
   top_provider  the largest provider {name, share}; investors: providers that also invested
+  base_years    the base case year by year [{year, revenue, compute_cost, opex, ebit, tax, fcf, cash}];
+                projection_decimals: the one precision its table uses
   valuation_summary  football-field rows [{method, low, high}]
   basis         provenance key -> reported | estimate | assumption (the weakest of its inputs)
   charts        by name: {uri, facts}; chart_order: names in order
@@ -186,16 +188,27 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
     top = max(providers, key=lambda p: p["share"].value)
     investors = [p for p in providers if p["investor"]]
 
+    post_money = model.input_value("valuation.post_money")
     peers = [{
         "name": peer.name,
+        "post_money": f(model.input_value(f"peers.{n}.post_money"), f"inputs.peers.{n}.post_money"),
+        "run_rate": f(model.input_value(f"peers.{n}.run_rate"), f"inputs.peers.{n}.run_rate"),
         "valuation_multiple": f(peer.valuation_multiple, "peers"),
         "ev_to_forward_revenue": f(peer.ev_to_forward_revenue, "peers"),
         "implied_value": f(peer.implied_value, "peers"),
+        "implied_to_price": f(None if peer.implied_value is None else peer.implied_value / post_money, "peers"),
         "hhi": f(peer.hhi, "peers"),
         "provider_count": f(peer.provider_count, "peers"),
         "top_provider": max(peer.providers, key=lambda p: p.share).name,
         "top_share": Fig(max(p.share for p in peer.providers), "peers"),
-    } for peer in model.peers]
+    } for n, peer in enumerate(model.peers)]
+
+    base = model.base
+    series = ("revenue", "compute_cost", "opex", "ebit", "tax", "fcf", "cash")
+    projection = [{"year": Fig(year, "scenarios.base.revenue"),
+                   **{key: f(getattr(base, key)[t], f"scenarios.base.{key}") for key in series}}
+                  for t, year in enumerate(base.years)]
+    largest = max((abs(v) for key in series for v in getattr(base, key) if v is not None), default=0.0)
 
     images = [ChartImage(c.name, c.svg, c.facts) for c in charts]
     return {
@@ -221,6 +234,9 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "top_provider": top,
         "investors": investors,
         "investor_share": f(model.metrics.investor_provider_share, "investor_provider_share"),
+        "base_years": projection,
+        # one precision down the whole table: whole units once amounts reach hundreds
+        "projection_decimals": 0 if largest >= 100 else (1 if largest >= 10 else 2),
         "valuation_summary": [{"method": row.method, "low": f(row.low, f"valuation_summary.{row.method}"),
                                "high": f(row.high, f"valuation_summary.{row.method}")}
                               for row in model.valuation_summary],

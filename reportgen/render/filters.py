@@ -42,6 +42,9 @@ def significant(value: float, digits: int = 3) -> str:
 
 
 def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if value == 0:  # nothing needs no unit: "$0", not "$0 billion"
+        return f"{symbol}0" if symbol else f"{currency} 0"
     index = UNITS.index(unit)
     scaled = value
     while abs(scaled) >= 1000 and index < len(UNITS) - 1:
@@ -57,14 +60,18 @@ def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
         scaled /= 1000
         index += 1
         text = significant(abs(scaled), digits)
-    symbol = CURRENCY_SYMBOLS.get(currency)
     amount = f"{symbol}{text}" if symbol else f"{currency} {text}"
     sign = "-" if scaled < 0 and text != "0" else ""
     return f"{sign}{amount} {UNITS[index]}"
 
 
+MINUS = "\u2212"  # a true minus sign in prose: a hyphen is too short to read as one
+
+
 def wrap(text: str, item: Any) -> Markup:
     """The formatted text, linked to its provenance and followed by its source's endnote."""
+    if text.startswith("-"):
+        text = MINUS + text[1:]
     if isinstance(item, Fig) and item.ref:
         html = Markup('<a class="fig" href="#{}">{}</a>').format(anchor(item.ref), text)
         if item.source_note:
@@ -74,12 +81,43 @@ def wrap(text: str, item: Any) -> Markup:
 
 
 @pass_context
-def money(context: Any, item: Any, digits: int = 3) -> Markup:
+def money(context: Any, item: Any, digits: int = 3, table: bool = False) -> Markup:
+    """'$965 billion'; in a table (``table=True``) a negative is put in parentheses, as accounts
+    print it: '($2.35 trillion)'."""
     value = _value(item)
     if value is None:
         return wrap(NOT_AVAILABLE, item)
     company = context["company"]
-    return wrap(money_text(value, company.currency, company.unit, digits), item)
+    text = money_text(value, company.currency, company.unit, digits)
+    if table and text.startswith("-"):
+        text = f"({text[1:]})"
+    return wrap(text, item)
+
+
+@pass_context
+def money_range(context: Any, low: Any, high: Any, digits: int = 3) -> Markup:
+    """'$0.00 to $1.44 trillion': both ends in the unit and precision of the larger, the unit said
+    once; a range whose ends read the same is printed once."""
+    lo, hi = _value(low), _value(high)
+    company = context["company"]
+    if lo is None or hi is None:
+        return money(context, low, digits) + Markup(" to ") + money(context, high, digits)
+    currency, unit = company.currency, company.unit
+    if money_text(lo, currency, unit, digits) == money_text(hi, currency, unit, digits):
+        return money(context, low, digits)
+    larger = max(abs(lo), abs(hi))
+    shown_unit = money_text(larger, currency, unit, digits).rsplit(" ", 1)[1]
+    factor = 1000.0 ** (UNITS.index(shown_unit) - UNITS.index(unit))
+    decimals = max(0, digits - 1 - math.floor(math.log10(larger / factor))) if larger > 0 else 0
+    symbol = CURRENCY_SYMBOLS.get(currency)
+
+    def end(value: float, item: Any, last: bool) -> Markup:
+        text = "0" if value == 0 else f"{abs(value) / factor:,.{decimals}f}"
+        sign = "-" if value < 0 and text.strip("0.,") else ""
+        amount = f"{symbol}{text}" if symbol else f"{currency} {text}"
+        return wrap(f"{sign}{amount}" + (f" {shown_unit}" if last else ""), item)
+
+    return end(lo, low, False) + Markup(" to ") + end(hi, high, True)
 
 
 def unsigned_zero(text: str, signed: bool = False) -> str:
@@ -115,6 +153,18 @@ def number(item: Any, digits: int = 2, bare: bool = False) -> Markup:
     return Markup(text) if bare else wrap(text, item)
 
 
+def amount(item: Any, decimals: int = 1) -> Markup:
+    """An amount in the brief's unit for a table whose caption names the currency and unit: fixed
+    decimals down a column, thousands separated, a negative in parentheses as accounts print it."""
+    value = _value(item)
+    if value is None:
+        return wrap(NOT_AVAILABLE, item)
+    text = f"{abs(value):,.{decimals}f}"
+    if value < 0 and text.strip("0.,"):
+        text = f"({text})"
+    return wrap(text, item)
+
+
 def count(item: Any) -> Markup:
     value = _value(item)
     if value is None:
@@ -144,6 +194,8 @@ def plain(text: Any) -> str:
 
 FILTERS = {
     "money": money,
+    "money_range": money_range,
+    "amount": amount,
     "pct": pct,
     "multiple": multiple,
     "number": number,
