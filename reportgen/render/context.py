@@ -17,7 +17,8 @@ Top-level names (documented for template authors in README "Templates"):
   squeeze       earliest squeeze {year, name, label} or None
   reverse       reverse DCF figures or None; reverse_reason: why it is None
   mc            Monte Carlo figures (equity_p5 ... prob_zero_value, cash_low_p5 ..., funding_need_p95)
-  grid          sensitivity grid: rows [{training_growth, cells: [Fig]}], growth_factors [Fig]
+  grid          sensitivity grid: rows [{training_growth, cells: [Fig]}], growth_factors [Fig], min, max,
+                training_low/high (the base-case column), training_sensitive (its spread >= 0.25x)
   peers         [{name, post_money, run_rate, valuation_multiple, ev_to_forward_revenue, implied_value,
                 implied_to_price, hhi, provider_count, top_provider, top_share}]
   providers     the company's providers [{name, share, commitment, years, investor}]
@@ -306,8 +307,21 @@ def _reason_parts(reason: str) -> tuple[str, str]:
     return (kind, why) if sep and kind in ("null", "undefined") else ("null", reason)
 
 
+# Value to price moving by at least this much across the training-growth rows of the base-case
+# column is what the brief calls "sensitive to training costs".
+SENSITIVE_SPREAD = 0.25
+
+
 def _grid_summary(model: Model) -> dict[str, Any]:
-    values = [v for row in model.sensitivity.value_to_price for v in row if v is not None]
+    grid = model.sensitivity.value_to_price
+    values = [v for row in grid for v in row if v is not None]
     ref = "sensitivity.value_to_price"
+    centre = len(model.sensitivity.growth_factor) // 2
+    column = [row[centre] for row in grid if row[centre] is not None]
+    spread = max(column) - min(column) if column else None
     return {"min": Fig(min(values) if values else None, ref), "max": Fig(max(values) if values else None, ref),
-            "at_or_above": Fig(sum(1 for v in values if v >= 1.0), ref), "cells": Fig(len(values), ref)}
+            "at_or_above": Fig(sum(1 for v in values if v >= 1.0), ref), "cells": Fig(len(values), ref),
+            "training_low": Fig(min(column) if column else None, ref),
+            "training_high": Fig(max(column) if column else None, ref),
+            "training_sensitive": spread is not None and spread >= SENSITIVE_SPREAD,
+            "sensitive_spread": Fig(SENSITIVE_SPREAD, ref)}
