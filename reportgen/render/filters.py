@@ -7,6 +7,7 @@ to its provenance entry (``<a class="fig" href="#prov-...">``) with the endnote 
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -16,7 +17,6 @@ from markupsafe import Markup, escape
 from reportgen.render.figures import Fig, anchor
 
 UNITS = ("thousand", "million", "billion", "trillion")
-CURRENCY_SYMBOLS = {"USD": "$"}  # others print their ISO code: "EUR 2.4 billion"
 NOT_AVAILABLE = "n/a"
 
 
@@ -41,8 +41,18 @@ def significant(value: float, digits: int = 3) -> str:
     return "0" if text in ("-0", "") else text
 
 
+@functools.cache
+def currency_symbol(currency: str) -> str | None:
+    """The symbol English text uses for a currency (Babel's CLDR data): "$", "€", "£", "CA$"; None
+    where CLDR has only the code (CHF, SEK), which is then printed as "CHF 2.4 billion"."""
+    from babel.numbers import get_currency_symbol
+
+    symbol = get_currency_symbol(currency, locale="en")
+    return None if symbol == currency else symbol
+
+
 def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
+    symbol = currency_symbol(currency)
     if value == 0:  # nothing needs no unit: "$0", not "$0 billion"
         return f"{symbol}0" if symbol else f"{currency} 0"
     index = UNITS.index(unit)
@@ -109,7 +119,7 @@ def money_range(context: Any, low: Any, high: Any, digits: int = 3) -> Markup:
     shown_unit = money_text(larger, currency, unit, digits).rsplit(" ", 1)[1]
     factor = 1000.0 ** (UNITS.index(shown_unit) - UNITS.index(unit))
     decimals = max(0, digits - 1 - math.floor(math.log10(larger / factor))) if larger > 0 else 0
-    symbol = CURRENCY_SYMBOLS.get(currency)
+    symbol = currency_symbol(currency)
 
     def end(value: float, item: Any, last: bool) -> Markup:
         text = "0" if value == 0 else f"{abs(value) / factor:,.{decimals}f}"

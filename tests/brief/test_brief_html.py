@@ -201,4 +201,4 @@ def test_meridian_money_is_in_pounds(briefs):
     text = briefs["meridian-2026"].html_text
     amounts = re.findall(r"(?:\$|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)", text)
     assert amounts and all(a.startswith(("GBP ", "-GBP ")) for a in amounts), sorted(set(amounts))[:20]
-    assert "GBP 12.5 billion" in text and "GBP 880 million" in text  # post-money 12,500 and run rate 880
+    assert "£12.5 billion" in text and "£880 million" in text  # post-money 12,500 and run rate 880

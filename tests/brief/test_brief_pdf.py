@@ -51,11 +51,11 @@ def _key_figures(brief: Brief) -> list[tuple[str, str]]:
             ("21.8%", f"{mc['prob_value_ge_price'] * 100:.1f}%"),
         ]
     return [
-        ("EUR 2.4 billion", _money(brief, inputs["valuation.post_money"])),
+        ("€2.4 billion", _money(brief, inputs["valuation.post_money"])),
         ("4.4x", f"{m['valuation_multiple']:.1f}x"),
-        ("EUR 540 million", _money(brief, inputs["revenue.run_rate"])),
-        ("EUR 120 million", _money(brief, inputs["valuation.latest_raise"])),
-        ("EUR 90 million", _money(brief, m["commitment_total"])),
+        ("€540 million", _money(brief, inputs["revenue.run_rate"])),
+        ("€120 million", _money(brief, inputs["valuation.latest_raise"])),
+        ("€90 million", _money(brief, m["commitment_total"])),
         ("20%", f"{m['capital_intensity'] * 100:.0f}%"),
         ("1.73x", f"{base['value_to_price']:.2f}x"),
         ("98.7%", f"{mc['prob_value_ge_price'] * 100:.1f}%"),
@@ -69,8 +69,8 @@ KEY_SENTENCES = {
                        "The latest round brought in $65 billion", "Long-term contracts commit $100 billion",
                        "114% of revenue", "of cash on hand runs out in 2029", "only 21.8% value the equity",
                        "Value to price 0.64x"],
-    "nordlicht-2026": ["At EUR 2.4 billion", "valued at 4.4x its run-rate revenue of EUR 540 million",
-                       "The latest round brought in EUR 120 million", "Long-term contracts commit EUR 90 million",
+    "nordlicht-2026": ["At €2.4 billion", "valued at 4.4x its run-rate revenue of €540 million",
+                       "The latest round brought in €120 million", "Long-term contracts commit €90 million",
                        "20% of revenue", "98.7% of 20,000 simulated paths",
                        "free cash flow turns positive in 2027", "Value to price 1.73x"],
 }
@@ -94,8 +94,8 @@ def test_session_build_is_clean(session_build, briefs):
 
 def test_nordlicht_money_is_in_euro():
     """What the money filter makes of the Nordlicht figures (EUR million in the input)."""
-    assert money_text(2400, "EUR", "million") == "EUR 2.4 billion"
-    assert money_text(540, "EUR", "million") == "EUR 540 million"
+    assert money_text(2400, "EUR", "million") == "€2.4 billion"
+    assert money_text(540, "EUR", "million") == "€540 million"
     assert money_text(965, "USD", "billion") == "$965 billion"
 
 

@@ -61,7 +61,7 @@ NORDLICHT_SAYS = [
     "Compute is a manageable cost",
     "None of Nordlicht Analytics’s compute providers is also an investor, so none of its spending flows back",
     "a diversified base that leaves room to negotiate and to switch",
-    "No scenario exhausts the EUR 310 million of cash on hand",
+    "No scenario exhausts the €310 million of cash on hand",
     "so the plan does not depend on another raise",
     "None of the company’s compute suppliers is among its investors",
     "The simulation supports the price",
@@ -141,22 +141,22 @@ def test_the_never_lists_can_match(anthropic, nordlicht):
 
 @pytest.mark.parametrize("stem", [
     "anthropic-2026",
-    "nordlicht-2026",  # monte_carlo.revenue_final_p5 is 999.82 EUR million: "EUR 1 billion"
+    "nordlicht-2026",  # monte_carlo.revenue_final_p5 is 999.82 EUR million: "€1 billion"
     "meridian-2026",
 ])
 def test_money_never_shows_a_thousand_of_a_unit(briefs, stem):
     brief = briefs[stem]
-    pattern = r"(?:\$|[A-Z]{3} )\d{1,3}(?:,\d{3})+(?:\.\d+)? (?:thousand|million|billion)\b"
+    pattern = r"(?:[$€£¥]|[A-Z]{3} )\d{1,3}(?:,\d{3})+(?:\.\d+)? (?:thousand|million|billion)\b"
     assert re.findall(pattern, brief.html_text) == []
     assert re.findall(pattern, brief.prose("pdftotext")) == []
 
 
 def test_money_chooses_its_unit_after_rounding():
-    assert money_text(999.6, "EUR", "million") == "EUR 1 billion"
-    assert money_text(-999.82, "EUR", "million") == "-EUR 1 billion"
+    assert money_text(999.6, "EUR", "million") == "€1 billion"
+    assert money_text(-999.82, "EUR", "million") == "-€1 billion"
     assert money_text(0.9996, "USD", "billion") == "$1 billion"
-    assert money_text(999.4, "EUR", "million") == "EUR 999 million"
-    assert money_text(999.6, "EUR", "million", 2) == "EUR 1 billion"
+    assert money_text(999.4, "EUR", "million") == "€999 million"
+    assert money_text(999.6, "EUR", "million", 2) == "€1 billion"
 
 
 @pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026"])
@@ -208,10 +208,10 @@ def test_filters_print_no_negative_zero():
     from reportgen.render.filters import multiple, pct
 
     assert str(multiple(-0.0031, 2)) == '<span class="fig">0.00x</span>'
-    assert str(multiple(-0.031, 2)) == '<span class="fig">-0.03x</span>'
+    assert str(multiple(-0.031, 2)) == '<span class="fig">\u22120.03x</span>'  # a true minus sign
     assert str(pct(-0.0004, 1)) == '<span class="fig">0.0%</span>'
     assert str(pct(-0.0004, 1, signed=True)) == str(pct(0.0, 1, signed=True)) == '<span class="fig">+0.0%</span>'
-    assert str(pct(-0.006, 1)) == '<span class="fig">-0.6%</span>'
+    assert str(pct(-0.006, 1)) == '<span class="fig">\u22120.6%</span>'
 
 
 @pytest.mark.parametrize("stem", [
