@@ -20,7 +20,7 @@ from typing import Any
 
 from reportgen.build.job import Job, Result, failed_to_read
 from reportgen.build.options import BuildOptions
-from reportgen.build.plan import Manifest, PlannedBrief, key_of, plan, state_dir, templates_digest
+from reportgen.build.plan import Manifest, PlannedBrief, input_roots, key_of, plan, state_dir, templates_digest
 from reportgen.errors import BuildLockedError, OutputFolderError, SpecError, UsageError
 
 Event = Callable[[str, Any], None]
@@ -72,7 +72,7 @@ def build(paths: list[str], options: BuildOptions | None = None, on_event: Event
         raise UsageError("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
     _prepare_out_dir(options.out_dir)
     with _locked(options):
-        report = _build_locked(inputs, options, emit)
+        report = _build_locked(inputs, options, emit, input_roots(paths, inputs))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -116,10 +116,11 @@ class _locked:
         self.lock.release()
 
 
-def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> BuildReport:
+def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
+                  roots: dict[str, str] | None = None) -> BuildReport:
     manifest = Manifest.load(options.out_dir)
     templates = templates_digest(options.templates_dir)
-    planned = plan(inputs, options, manifest, templates)
+    planned = plan(inputs, options, manifest, templates, roots)
     report = BuildReport(out_dir=options.out_dir)
     report.skipped = [p for p in planned if not p.out_of_date]
     todo = [p for p in planned if p.out_of_date]
@@ -180,10 +181,15 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event) -> Buil
     # A missing index is rewritten even when nothing was built (everything up to date), but only when
     # there is a brief to list: a build in which every brief failed writes nothing at all.
     if report.built or (manifest.entries and not os.path.isfile(os.path.join(options.out_dir, "index.html"))):
+        from reportgen.errors import ReportgenError
+
         try:
             report.index = _write_index(options, manifest)
         except OSError as exc:
             error = f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"
+            report.results.append(Result("(index)", "index", "", "failed", errors=[error]))
+        except ReportgenError as exc:  # the page broke the HTML boundary: the previous index stays
+            error = f"{options.out_dir}/index.html: not written: {exc}"
             report.results.append(Result("(index)", "index", "", "failed", errors=[error]))
     return report
 
@@ -203,14 +209,37 @@ def _remove_leftovers(folders: list[str]) -> None:
 
 
 def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
-    from reportgen.render.brief import RenderOptions
-    from reportgen.render.environment import read_template_dir
-    from reportgen.spec.source import preparse_history, read_input, read_limited
+    """The job of one brief, or its failure: whatever reading its files raises (a file swapped for a link or
+    a FIFO while it is read, an unreadable templates folder, a bug) fails this brief alone, with a located
+    error, and the batch goes on."""
+    import traceback
 
+    from reportgen.errors import Problem, ReportgenError
+
+    display = os.path.normpath(item.input) if not os.path.isabs(item.input) else item.input
     try:
-        bundle = preparse_history(read_input(item.input))
+        return _make_job(item, options, templates)
     except SpecError as exc:
         return failed_to_read(item.input, item.name, exc)
+    except ReportgenError as exc:
+        return Result(item.input, item.name, item.key, "failed", errors=[f"{display}: {exc}"])
+    except OSError as exc:
+        return failed_to_read(item.input, item.name, Problem(display, 1, "(file)",
+                                                             f"cannot be read ({exc.strerror or exc})"))
+    except Exception as exc:  # a bug of ours: say so, with the place, but keep the batch going
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Result(item.input, item.name, item.key, "failed", errors=[
+            f"{display}: internal error {type(exc).__name__}: {exc} (at {where.filename}:{where.lineno}; "
+            "please report it)"])
+
+
+def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
+    from reportgen.render.brief import RenderOptions
+    from reportgen.render.environment import read_template_dir
+    from reportgen.safe_open import read_limited
+    from reportgen.spec.source import preparse_history, read_input
+
+    bundle = preparse_history(read_input(item.input, item.root))
     user_templates = _TEMPLATE_SETS.get(options.templates_dir) if options.templates_dir else None
     if options.templates_dir and user_templates is None:
         user_templates = _TEMPLATE_SETS[options.templates_dir] = read_template_dir(options.templates_dir)

@@ -1,7 +1,8 @@
 """Planning: which briefs are out of date. Content hashes of the input, the data files it named last
-time, the templates, the options and reportgen's version, against the manifest under the output
-folder. Standard library only (reportgen.spec.source's guarded readers are too): a build with nothing
-to do never imports the rendering stack.
+time, the templates, the options, reportgen's version and the versions of the packages that shape a
+brief, against the manifest under the output folder. Standard library only (reportgen.spec.source's
+guarded readers, reportgen.safe_open and reportgen.versions are too): a build with nothing to do never
+imports the rendering stack.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 from reportgen import __version__
 from reportgen.build.options import BuildOptions
 from reportgen.paths import builtin_templates
-from reportgen.spec.source import MAX_DATA_BYTES, read_input_file, read_limited
+from reportgen.safe_open import Folder, read_fd
+from reportgen.spec.source import MAX_DATA_BYTES, read_input_file
+from reportgen.versions import output_versions
 
 STATE_DIR = ".reportgen"
 MANIFEST = "manifest.json"
@@ -31,24 +34,28 @@ def folder_digest(root: str) -> str:
 
     A user's templates folder is untrusted: a FIFO, a link to /dev/zero or out of the folder, or a huge file
     is not read (its name and a marker are hashed instead), so hashing can neither hang nor exhaust memory.
-    Loading the templates (read_template_dir) then refuses or skips it with a message."""
-    real_root = os.path.realpath(root)
+    Every file is opened through its folder's descriptor (reportgen.safe_open), never by a path checked
+    first. Loading the templates (read_template_dir) then refuses it with a message."""
     digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.startswith(".") or name.endswith((".pyc", "~")):
-                continue
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, root).encode() + b"\0")
-            real = os.path.realpath(path)
-            if os.path.commonpath([real_root, real]) != real_root:
-                digest.update(b"link out of the folder\0" + real.encode())
-                continue
-            try:
-                digest.update(hashlib.sha256(read_limited(path, MAX_DATA_BYTES)).digest())
-            except OSError as exc:
-                digest.update(f"unreadable: {type(exc).__name__}".encode())
+    try:
+        folder = Folder(root)
+    except OSError as exc:
+        return f"unreadable folder: {type(exc).__name__}"
+    with folder:
+        try:
+            for relative, fd, problem in folder.walk(want=lambda name: not name.endswith((".pyc", "~"))):
+                digest.update(relative.encode() + b"\0")
+                if fd is None:
+                    digest.update(f"{problem}\0".encode())
+                    continue
+                try:
+                    digest.update(hashlib.sha256(read_fd(fd, MAX_DATA_BYTES)).digest())
+                except OSError as exc:
+                    digest.update(f"unreadable: {type(exc).__name__}".encode())
+                finally:
+                    os.close(fd)
+        except OSError as exc:  # a folder removed while it was walked
+            digest.update(f"unreadable: {type(exc).__name__}".encode())
     return digest.hexdigest()
 
 
@@ -59,23 +66,27 @@ def templates_digest(templates_dir: str | None) -> str:
     return digest.hexdigest()
 
 
-def file_sha256(path: str) -> str | None:
-    """sha256 of a data file, read as read_input reads it: a regular file of at most 20 MiB, opened
-    non-blocking and checked with fstat. Anything else (missing, a FIFO, a device, a folder, too large)
-    is None, which makes the brief out of date, so that read_input reports it with its location. A plain
-    open() and read() here hung on a FIFO and read /dev/zero until memory ran out."""
+def file_sha256(path: str, input_path: str | None = None) -> str | None:
+    """sha256 of a data file, read as read_input reads it: through the descriptor of the input's folder,
+    without following a link out of it, a regular file of at most 20 MiB, opened non-blocking and checked
+    with fstat. Anything else (missing, outside, a FIFO, a device, a folder, too large) is None, which makes
+    the brief out of date, so that read_input reports it with its location. A plain open() and read() here
+    hung on a FIFO and read /dev/zero until memory ran out."""
     try:
-        return hashlib.sha256(read_limited(path, MAX_DATA_BYTES)).hexdigest()
-    except OSError:
+        base = os.path.dirname(os.path.abspath(input_path or path))
+        with Folder(base) as folder:
+            relative = os.path.relpath(path, os.path.realpath(base)) if input_path else os.path.basename(path)
+            return hashlib.sha256(folder.read(relative, MAX_DATA_BYTES)).hexdigest()
+    except (OSError, ValueError):
         return None
 
 
-def input_sha256(path: str) -> str | None:
+def input_sha256(path: str, root: str | None = None) -> str | None:
     """sha256 of an input file under read_input's rules (regular, at most 1 MiB, not a link out of its
     folder), or None."""
     try:
-        return hashlib.sha256(read_input_file(path)).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_input_file(path, root)).hexdigest()
+    except (OSError, ValueError):
         return None
 
 
@@ -114,19 +125,23 @@ class PlannedBrief:
     out_of_date: bool
     reason: str
     problem: str | None = None  # a located error that refuses the brief before anything is read
+    root: str | None = None  # the folder the operator named that the input was found under (see input_roots)
 
 
-def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions) -> str:
+def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions,
+              root: str | None = None) -> str:
     """The key of a brief as its files on disk stand now (the planner's view)."""
-    return key_of(input_sha256(input_path), [(path, file_sha256(path)) for path in data_files], templates, options)
+    return key_of(input_sha256(input_path, root), [(path, file_sha256(path, input_path)) for path in data_files],
+                  templates, options)
 
 
 def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates: str, options: BuildOptions) -> str:
     """The key of a brief from the hashes of its input and data files. The build records the key of the
     bytes a brief was built from, not of the files as they are when it is written: an input saved
-    while its brief was building must stay out of date."""
+    while its brief was building must stay out of date. The versions of the packages that shape a brief's
+    files (WeasyPrint, vl-convert, altair, jinja2, ...) are part of it: an upgrade rebuilds every brief."""
     digest = hashlib.sha256()
-    for part in (__version__, templates, options.output_digest(), input_sha or "missing"):
+    for part in (__version__, output_versions(), templates, options.output_digest(), input_sha or "missing"):
         digest.update(part.encode() + b"\0")
     for path, sha in data:
         digest.update(path.encode() + b"\0" + (sha or "missing").encode() + b"\0")
@@ -165,23 +180,52 @@ def expected_files(options: BuildOptions) -> list[str]:
     return [names[f] for f in options.formats]
 
 
-def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates: str) -> list[PlannedBrief]:
+def input_roots(paths: list[str], inputs: list[str]) -> dict[str, str]:
+    """For each input found under a folder the operator named, that folder: the input's own folder is then
+    opened through it, one folder at a time without following links (see spec.source.input_folder)."""
+    folders = sorted({os.path.abspath(p) for p in paths if os.path.isdir(p)}, key=len, reverse=True)
+    roots = {}
+    for path in inputs:
+        absolute = os.path.abspath(path)
+        for folder in folders:
+            if absolute.startswith(folder.rstrip(os.sep) + os.sep):
+                roots[path] = folder
+                break
+    return roots
+
+
+def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates: str,
+         roots: dict[str, str] | None = None) -> list[PlannedBrief]:
+    """Each input's plan. An input that cannot even be planned (its folder swapped while it is read, a bug)
+    is that input's failure, with its located error: the other inputs are planned and built."""
+    from reportgen.errors import Problem
+
     planned = []
     for path in inputs:
         name = output_name(path)
-        problem = name_problem(path, name)
-        if problem is not None:  # refused before its file is even read
-            planned.append(PlannedBrief(path, name, "", True, "reserved name", problem))
-            continue
-        entry = manifest.entries.get(name) or {}
-        key = brief_key(path, list(entry.get("data_files", [])), templates, options)
-        folder = os.path.join(options.out_dir, name)
-        if options.force:
-            planned.append(PlannedBrief(path, name, key, True, "forced"))
-        elif entry.get("key") != key:
-            planned.append(PlannedBrief(path, name, key, True, "changed" if entry else "new"))
-        elif not all(os.path.isfile(os.path.join(folder, f)) for f in expected_files(options)):
-            planned.append(PlannedBrief(path, name, key, True, "output missing"))
-        else:
-            planned.append(PlannedBrief(path, name, key, False, "up to date"))
+        root = (roots or {}).get(path)
+        try:
+            planned.append(_plan_one(path, name, options, manifest, templates, root))
+        except Exception as exc:
+            display = os.path.normpath(path) if not os.path.isabs(path) else path
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            problem = str(Problem(display, 1, "(file)", f"cannot be read ({reason})"))
+            planned.append(PlannedBrief(path, name, "", True, "unreadable", problem, root))
     return planned
+
+
+def _plan_one(path: str, name: str, options: BuildOptions, manifest: Manifest, templates: str,
+              root: str | None) -> PlannedBrief:
+    problem = name_problem(path, name)
+    if problem is not None:  # refused before its file is even read
+        return PlannedBrief(path, name, "", True, "reserved name", problem, root)
+    entry = manifest.entries.get(name) or {}
+    key = brief_key(path, list(entry.get("data_files", [])), templates, options, root)
+    folder = os.path.join(options.out_dir, name)
+    if options.force:
+        return PlannedBrief(path, name, key, True, "forced", root=root)
+    if entry.get("key") != key:
+        return PlannedBrief(path, name, key, True, "changed" if entry else "new", root=root)
+    if not all(os.path.isfile(os.path.join(folder, f)) for f in expected_files(options)):
+        return PlannedBrief(path, name, key, True, "output missing", root=root)
+    return PlannedBrief(path, name, key, False, "up to date", root=root)

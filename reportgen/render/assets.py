@@ -11,7 +11,6 @@ serves.)
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -20,12 +19,14 @@ from markupsafe import Markup
 from reportgen.errors import TemplateError
 from reportgen.paths import builtin_assets
 from reportgen.render.environment import TemplateSet
+from reportgen.safe_open import read_beneath
 
 # The base URL of every relative URL in the brief. The PDF's URL fetcher (render/pdf.py) serves the
 # assets under it, and the HTML boundary (render/boundary.py) inlines the same ones: one rule for both.
 VIRTUAL_ROOT = "file:///reportgen-assets/"
 _CSS_ESCAPE = re.compile(r"\\[0-9a-fA-F]|</", re.IGNORECASE)  # CSS escapes hide "url(" and "</style"
 _BUILTIN_CACHE: dict[str, bytes] = {}
+MAX_ASSET_BYTES = 16 << 20  # a bundled font is under 1 MB
 _CSS_CHECKED: dict[str, list[str]] = {}
 # At-rules and functions that load nothing. "url" is handled apart (data: only).
 _CSS_AT_RULES = {"media", "supports", "page", "font-face", "keyframes", "layer", "container", "charset",
@@ -138,12 +139,12 @@ def read_asset(name: str, user: TemplateSet | None) -> bytes:
         return user.files[f"assets/{name}"]
     cached = _BUILTIN_CACHE.get(name)
     if cached is None:
-        root = builtin_assets()
-        path = os.path.realpath(os.path.join(root, name))
-        if os.path.commonpath([root, path]) != root or not os.path.isfile(path):
-            raise TemplateError(f"asset not found: {name}")
-        with open(path, "rb") as handle:
-            cached = _BUILTIN_CACHE[name] = handle.read()
+        # Through the assets folder's descriptor, no link out of it, a regular file (reportgen.safe_open).
+        try:
+            cached = read_beneath(builtin_assets(), name, MAX_ASSET_BYTES)
+        except OSError:
+            raise TemplateError(f"asset not found: {name}") from None
+        _BUILTIN_CACHE[name] = cached
     return cached
 
 

@@ -3,8 +3,12 @@
 (``{% extends "default:brief.html.j2" %}``, then replace blocks).
 
 User templates are never read from disk here: the build reads them once into a ``TemplateSet``
-(refusing links out of the folder), so the files that are hashed for incremental builds are the files
-that are rendered, and Dask workers on other machines get them too.
+(through the folder's descriptor, refusing links out of it: reportgen.safe_open), so the files that are
+hashed for incremental builds are the files that are rendered, and Dask workers on other machines get
+them too.
+
+Every page carries ``CONTENT_SECURITY_POLICY`` in a ``<meta http-equiv>`` (the global
+``content_security_policy``); the HTML boundary (render/boundary.py) requires it.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2 import BaseLoader, ChoiceLoader, PrefixLoader, StrictUndefined, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -22,6 +27,10 @@ from reportgen.paths import builtin_templates
 from reportgen.render.figures import Fig
 from reportgen.render.filters import FILTERS
 
+# The HTML brief's and the index's Content-Security-Policy: nothing loads from anywhere, no script runs,
+# images and fonts only from data: URLs, styles only inline (the page's <style> and style= attributes).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; img-src data:; "
+                           "font-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
 MAX_STRING = 1_000_000  # "x" * 10**9 in a user template must fail, not exhaust memory
 TEMPLATE_SUFFIXES = (".j2", ".css", ".svg", ".png", ".jpg", ".jpeg", ".ttf", ".otf", ".woff", ".woff2")
 
@@ -95,8 +104,32 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+class _BuiltinLoader(BaseLoader):
+    """The built-in templates, read as the user's are (reportgen.safe_open: beneath the folder, no link out,
+    regular files only). They are trusted, but a checkout is edited by many, and one rule is easier to hold."""
+
+    MAX_BYTES = 4 << 20
+
+    def __init__(self, root: str):
+        self.root = root
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str | None, Any]:
+        from reportgen.safe_open import read_beneath
+
+        relative = "/".join(split_template_path(template))  # refuses ".." as FileSystemLoader does
+        try:
+            content = read_beneath(self.root, relative, self.MAX_BYTES)
+        except OSError:
+            raise TemplateNotFound(template) from None
+        try:
+            source = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise TemplateNotFound(f"{template} (not UTF-8)") from None
+        return source, os.path.join(self.root, relative), lambda: True
+
+
 def make_environment(user: TemplateSet | None = None) -> BriefSandbox:
-    builtin = FileSystemLoader(builtin_templates())
+    builtin = _BuiltinLoader(builtin_templates())
     loaders: list[BaseLoader] = [PrefixLoader({"default": builtin}, delimiter=":")]
     if user is not None and not user.empty:
         loaders.append(_SetLoader(user))
@@ -112,6 +145,7 @@ def make_environment(user: TemplateSet | None = None) -> BriefSandbox:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # has no " or <: written as it is
     return env
 
 
@@ -129,31 +163,38 @@ def environment_for(user: TemplateSet | None, digest: str) -> BriefSandbox:
 
 
 def read_template_dir(root: str, limit_bytes: int = 20 << 20) -> TemplateSet:
-    """Read a ``--templates`` folder: regular files with template or asset suffixes whose real path
-    stays inside the folder (a symlink out of it is refused, not followed)."""
+    """Read a ``--templates`` folder: regular files with template or asset suffixes. Every file is opened
+    through its folder's descriptor without following links (reportgen.safe_open), and read from the
+    descriptor that fstat checked: a file swapped for a link out of the folder, or for a FIFO, between a
+    check and the read cannot be read, as there is no such gap. A link out of the folder, a FIFO or a device
+    with a template's suffix is refused; a link that stays inside is followed, beneath the folder."""
     from reportgen.errors import TemplateError
+    from reportgen.safe_open import Folder, TooLarge, read_fd
 
-    real_root = os.path.realpath(root)
-    if not os.path.isdir(real_root):
-        raise TemplateError(f"{root}: templates folder not found")
+    try:
+        folder = Folder(root)
+    except OSError:
+        raise TemplateError(f"{root}: templates folder not found") from None
     files: dict[str, bytes] = {}
     total = 0
-    for folder, dirs, names in os.walk(real_root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith(".") or not name.lower().endswith(TEMPLATE_SUFFIXES):
-                continue
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, real_root).replace(os.sep, "/")
-            real = os.path.realpath(path)
-            if os.path.commonpath([real_root, real]) != real_root:
-                raise TemplateError(f"{root}/{relative}: links outside the templates folder")
-            if not os.path.isfile(real):
-                continue
-            with open(real, "rb") as handle:
-                content = handle.read(limit_bytes + 1)
-            total += len(content)
-            if total > limit_bytes:
-                raise TemplateError(f"{root}: templates folder is larger than {limit_bytes >> 20} MB")
-            files[relative] = content
+    with folder:
+        try:
+            for relative, fd, problem in folder.walk(want=lambda name: name.lower().endswith(TEMPLATE_SUFFIXES)):
+                if fd is None:
+                    if problem == "link out":
+                        raise TemplateError(f"{root}/{relative}: links outside the templates folder")
+                    if problem == "not regular":
+                        raise TemplateError(f"{root}/{relative}: is not a regular file (a FIFO or a device); "
+                                            "a template must be a file")
+                    raise TemplateError(f"{root}/{relative}: cannot be read ({problem})")
+                try:
+                    content = read_fd(fd, limit_bytes - total, relative)
+                except TooLarge:
+                    raise TemplateError(f"{root}: templates folder is larger than {limit_bytes >> 20} MB") from None
+                finally:
+                    os.close(fd)
+                total += len(content)
+                files[relative] = content
+        except OSError as exc:
+            raise TemplateError(f"{root}: templates folder cannot be read ({exc.strerror or exc})") from None
     return TemplateSet(files, root)

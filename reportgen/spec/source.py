@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportgen.errors import Problem
+from reportgen.safe_open import Folder, NotRegular, OutsideFolder, TooLarge
 
 MAX_INPUT_BYTES = 1 << 20  # a company is a few KB; 1 MiB leaves room and stops a 50 MB file early
 MAX_DATA_BYTES = 20 << 20
@@ -52,98 +53,92 @@ class InputBundle:
         return digest.hexdigest()
 
 
-def read_limited(path: str, limit: int) -> bytes:
-    """Read a regular file of at most ``limit`` bytes; refuse devices, FIFOs and directories (a
-    ``/dev/zero`` would otherwise be read forever)."""
-    # O_NONBLOCK: opening a FIFO must not hang before fstat can refuse it.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+def input_folder(path: str, root: str | None = None) -> Folder:
+    """The folder an input file is named in, opened. With ``root`` (the folder the operator named, which the
+    input was found under), the folders between the two are opened one by one through ``root``'s descriptor,
+    without following links: a sub-folder swapped for a link while the build runs is refused, not entered."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if root is not None:
+        top = os.path.abspath(root)
+        relative = os.path.relpath(folder, top)
+        if relative != "." and not relative.startswith(".."):
+            with Folder(top) as opened:
+                return opened.subfolder(relative)
+    return Folder(folder)
+
+
+def read_input_file(path: str, root: str | None = None, folder: Folder | None = None) -> bytes:
+    """The bytes of an input file: a regular file of at most MAX_INPUT_BYTES inside the folder it is named in,
+    opened through that folder's descriptor (``folder``, or opened here). A link out of that folder is refused,
+    as ``revenue.history`` is: inputs are edited by many, and a link must not make another file an input (whose
+    keys and values the error lines would then echo). A link that stays inside is followed, beneath the
+    folder. The planner hashes inputs with this too."""
+    opened = folder if folder is not None else input_folder(path, root)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise IsADirectoryError(path) if stat.S_ISDIR(info.st_mode) else _NotRegular(path)
-        if info.st_size > limit:
-            raise _TooLarge(info.st_size)
-        chunks = []
-        remaining = limit + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        content = b"".join(chunks)
-        if len(content) > limit:  # grew while we read it
-            raise _TooLarge(len(content))
-        return content
-    finally:
-        os.close(fd)
-
-
-class _NotRegular(OSError):
-    pass
-
-
-class _OutsideFolder(OSError):
-    pass
-
-
-def read_input_file(path: str) -> bytes:
-    """The bytes of an input file: a regular file of at most MAX_INPUT_BYTES whose real path stays inside
-    the folder it is named in. A link out of that folder is refused before anything is opened, as
-    ``revenue.history`` is: inputs are edited by many, and a link must not make another file an input
-    (whose keys and values the error lines would then echo). The planner hashes inputs with this too."""
-    base = os.path.realpath(os.path.dirname(os.path.abspath(path)))
-    target = os.path.realpath(path)
-    if os.path.commonpath([base, target]) != base:
-        info = os.stat(path)  # stat, not open: a FIFO cannot block it; a missing target raises here
+        return opened.read(os.path.basename(path), MAX_INPUT_BYTES)
+    except OutsideFolder:
+        try:  # only to say what it is: stat, never open (a FIFO cannot block it)
+            info = os.stat(path)
+        except OSError:
+            raise OutsideFolder(path) from None
         if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(path)
+            raise IsADirectoryError(path) from None
         if not stat.S_ISREG(info.st_mode):
-            raise _NotRegular(path)  # /dev/zero, a FIFO: reported as what they are
-        raise _OutsideFolder(path)
-    return read_limited(path, MAX_INPUT_BYTES)
-
-
-class _TooLarge(OSError):
-    def __init__(self, size: int):
-        super().__init__(size)
-        self.size = size
+            raise NotRegular(path) from None  # /dev/zero, a FIFO: reported as what they are
+        raise
+    finally:
+        if folder is None:
+            opened.close()
 
 
 def _size(size: int) -> str:
     return f"{size / (1 << 20):.1f} MB" if size >= 1 << 20 else f"{size:,} bytes"
 
 
-def read_input(path: str) -> InputBundle:
-    """Read ``path`` and the history file it names. Problems with the file itself raise SpecError;
-    problems with its data files are kept in the bundle and reported with the validation errors."""
+def read_input(path: str, root: str | None = None) -> InputBundle:
+    """Read ``path`` and the history file it names, both through the descriptor of the input's folder
+    (``root``: see ``input_folder``). Problems with the file itself raise SpecError; problems with its data
+    files are kept in the bundle and reported with the validation errors. Nothing the disk does while it is
+    read (a swap, a link, a FIFO, a racing rename) raises anything else."""
     from reportgen.errors import SpecError
 
     display = os.path.normpath(path) if not os.path.isabs(path) else path
     name = os.path.splitext(os.path.basename(path))[0]
-    try:
-        content = read_input_file(path)
-    except FileNotFoundError:
-        raise SpecError([Problem(display, 1, "(file)", "no such file")]) from None
-    except IsADirectoryError:
-        raise SpecError([Problem(display, 1, "(file)", "is a directory, not an input file")]) from None
-    except _NotRegular:
-        raise SpecError([Problem(display, 1, "(file)", "is not a regular file")]) from None
-    except _OutsideFolder:  # the target's name and content are not shown: they are not the input's
-        raise SpecError([Problem(display, 1, "(file)", "links to a file outside its folder; an input must be "
-                                 "a file of the folder it is named in (copy it there instead)")]) from None
-    except _TooLarge as exc:
-        raise SpecError([Problem(display, 1, "(file)", f"is too large ({_size(exc.size)}); "
-                                 f"an input may be at most {_size(MAX_INPUT_BYTES)}")]) from None
-    except PermissionError:
-        raise SpecError([Problem(display, 1, "(file)", "cannot be read (permission denied)")]) from None
-    except OSError as exc:
-        raise SpecError([Problem(display, 1, "(file)", f"cannot be read ({exc.strerror or exc})")]) from None
 
-    written = _history_reference(content)
-    if written is None:
-        return InputBundle(display, name, content)
-    data, problem = _read_data_file(path, display, written)
+    def refuse(message: str) -> SpecError:
+        return SpecError([Problem(display, 1, "(file)", message)])
+
+    try:
+        folder = input_folder(path, root)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except OSError as exc:
+        raise refuse(f"its folder cannot be opened ({exc.strerror or exc}); an input's folder must be a "
+                     "folder of the one named on the command line, not a link") from None
+    with folder:
+        try:
+            content = read_input_file(path, folder=folder)
+        except FileNotFoundError:
+            raise refuse("no such file") from None
+        except IsADirectoryError:
+            raise refuse("is a directory, not an input file") from None
+        except NotRegular:
+            raise refuse("is not a regular file") from None
+        except OutsideFolder:  # the target's name and content are not shown: they are not the input's
+            raise refuse("links to a file outside its folder; an input must be a file of the folder it is "
+                         "named in (copy it there instead)") from None
+        except TooLarge as exc:
+            raise refuse(f"is too large ({_size(exc.size)}); an input may be at most "
+                         f"{_size(MAX_INPUT_BYTES)}") from None
+        except PermissionError:
+            raise refuse("cannot be read (permission denied)") from None
+        except OSError as exc:
+            raise refuse(f"cannot be read ({exc.strerror or exc})") from None
+
+        written = _history_reference(content)
+        if written is None:
+            return InputBundle(display, name, content)
+        data, problem = _read_data_file(folder, display, written)
     return InputBundle(display, name, content, data=(data,) if data else (),
                        problems=(problem,) if problem else ())
 
@@ -163,7 +158,17 @@ def _history_reference(content: bytes) -> str | None:
     return history if isinstance(history, str) and history else None
 
 
-def _read_data_file(input_path: str, display: str, written: str) -> tuple[DataFile | None, Problem | None]:
+def data_file_path(folder: Folder, written: str) -> str:
+    """The name a data file is recorded under (manifest, watch): in the input's real folder. A name only:
+    it is read through the folder's descriptor, never by this path."""
+    try:
+        base = os.path.realpath(folder.path)
+    except OSError:
+        base = os.path.abspath(folder.path)
+    return os.path.normpath(os.path.join(base, written))
+
+
+def _read_data_file(folder: Folder, display: str, written: str) -> tuple[DataFile | None, Problem | None]:
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(display, 0, "revenue.history", message, got=repr(written))
 
@@ -173,22 +178,20 @@ def _read_data_file(input_path: str, display: str, written: str) -> tuple[DataFi
         return problem("must be a path relative to the input file")
     if not written.lower().endswith(DATA_SUFFIXES):
         return problem("must name a .csv, .xlsx or .parquet file")
-    base = os.path.realpath(os.path.dirname(os.path.abspath(input_path)))
-    target = os.path.realpath(os.path.join(base, written))
-    if os.path.commonpath([base, target]) != base:
-        return problem("must stay inside the folder of the input file (no .. or links out of it)")
     shown = os.path.normpath(os.path.join(os.path.dirname(display), written))
     try:
-        content = read_limited(target, MAX_DATA_BYTES)
+        content = folder.read(written, MAX_DATA_BYTES)
+    except OutsideFolder:
+        return problem("must stay inside the folder of the input file (no .. or links out of it)")
     except FileNotFoundError:
         return problem("no such file")
-    except (IsADirectoryError, _NotRegular):
+    except (IsADirectoryError, NotRegular):
         return problem("is not a regular file")
-    except _TooLarge as exc:
+    except TooLarge as exc:
         return problem(f"is too large ({_size(exc.size)}); at most {_size(MAX_DATA_BYTES)}")
     except OSError as exc:
         return problem(f"cannot be read ({exc.strerror or exc})")
-    return DataFile(written=written, display=shown, path=target, content=content), None
+    return DataFile(written=written, display=shown, path=data_file_path(folder, written), content=content), None
 
 
 def preparse_history(bundle: InputBundle) -> InputBundle:

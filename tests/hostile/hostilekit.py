@@ -53,7 +53,10 @@ FAMILIES = {
     "encoding": "5. Encoding",
     "history": "6. Broken history files",
     "templates": "7. Template traps (`--templates`)",
-    "faults": "8. Faults: disk full, read-only output, killed worker, concurrent build",
+    "faults": "8. Faults: disk full, read-only output, killed worker or parent, concurrent build",
+    "parsing": "9. The HTML brief as a browser parses it (HTML5 comments, Content-Security-Policy)",
+    "races": "10. Races: files swapped for links or FIFOs while a build reads them",
+    "stale": "11. Stale and tampered state: package upgrades, the chart cache",
 }
 OUTCOMES = ("error", "inert")
 
@@ -449,6 +452,14 @@ def _relative(target: str) -> bool:
     return not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|^[/\\]", target) and ".." not in target.split("/")
 
 
+def _is_policy(attrs: dict[str, str | None]) -> bool:
+    """reportgen's own Content-Security-Policy <meta>, which every page carries (and nothing else)."""
+    from reportgen.render.environment import CONTENT_SECURITY_POLICY
+
+    return (attrs.get("http-equiv") or "").lower() == "content-security-policy" and (
+        attrs.get("content") == CONTENT_SECURITY_POLICY)
+
+
 def markup_problems(html: str, *, relative_links: bool = False) -> list[str]:
     """Everything in ``html`` that runs script or loads something from outside the page (with
     ``relative_links``, ``<a href>`` to files next to the page is allowed)."""
@@ -459,7 +470,7 @@ def markup_problems(html: str, *, relative_links: bool = False) -> list[str]:
     for tag, attrs in parsed.elements:
         if tag in FORBIDDEN_ELEMENTS:
             problems.append(f"<{tag}> element")
-        if tag == "meta" and any(n == "http-equiv" for n, _ in attrs):
+        if tag == "meta" and any(n == "http-equiv" for n, _ in attrs) and not _is_policy(dict(attrs)):
             problems.append("<meta http-equiv>")
         for name, value in attrs:
             if name.startswith("on"):
