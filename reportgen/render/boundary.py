@@ -3,15 +3,25 @@ rendered document before it is published.
 
 The brief promises one self-contained page with no script (README, SECURITY.md). The sandbox and
 autoescaping keep input text from becoming markup, but a user template writes markup itself, and
-``|safe`` turns input into markup. So the rendered HTML is parsed (html.parser, as a browser
-tokenizes it, never regexes over the text) and held to a whitelist of elements; event handlers are
-refused; URL attributes may hold only ``data:`` URIs (``href`` also an in-page ``#anchor``); CSS in
-``<style>`` and ``style=`` is held to the whitelist of ``render/assets.py``.
+``|safe`` turns input into markup. So the rendered HTML is checked as a browser parses it: with an HTML5
+parser (tinyhtml5, the WHATWG parsing algorithm that WeasyPrint uses too), never regexes over the text.
+Python's html.parser does not follow HTML5's rules (``<!-->``, ``<!--->`` and ``--!>`` end a comment
+for a browser, not for it), so a page that passed it could still run a handler in Chromium: its pass
+remains only to find the ``<img>`` tags to inline and to locate problems by line, and the HTML5 pass
+over the final page decides. Both hold the page to a whitelist of elements; event handlers are refused;
+URL attributes may hold only ``data:`` URIs (``href`` also an in-page ``#anchor``, and on the index page
+a link to a file next to it); CSS in ``<style>`` and ``style=`` is held to the whitelist of
+``render/assets.py``.
+
+Every page must carry reportgen's Content-Security-Policy (``CONTENT_SECURITY_POLICY``: nothing loads,
+no script runs) in a ``<meta http-equiv>`` at the start of its ``<head>``, before anything it would
+govern; a page without it, or with any other ``http-equiv``, is refused. The policy is the second wall:
+should the checks here ever miss a parsing quirk, the browser still runs nothing and loads nothing.
 
 One thing is repaired rather than refused: an ``<img src="logo.png">`` naming an image that the PDF's
 URL fetcher would serve (the ``--templates`` assets folder, read into memory without links out of it,
-then the built-in assets, realpath-checked) is inlined as a ``data:`` URI, so the HTML shows what the
-PDF shows. Images are capped in size, and an SVG must pass the charts' SVG guard.
+then the built-in assets) is inlined as a ``data:`` URI, so the HTML shows what the PDF shows. Images
+are capped in size, and an SVG must pass the charts' SVG guard.
 
 A violation is a ``TemplateError`` naming the template that wrote it, whatever ``--strict`` says:
 nothing of the brief is written.
@@ -27,7 +37,7 @@ from html.parser import HTMLParser
 
 from reportgen.errors import ReportgenError, TemplateError
 from reportgen.render.assets import VIRTUAL_ROOT, asset_name, css_problems, data_url, read_asset
-from reportgen.render.environment import TemplateSet
+from reportgen.render.environment import CONTENT_SECURITY_POLICY, TemplateSet
 
 MAX_IMAGE_BYTES = 2 << 20  # an inlined image; the whole built-in brief is about 0.2 MB
 _IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -54,10 +64,64 @@ URL_ATTRIBUTES = frozenset({
 })
 
 
+def _attribute_problems(tag: str, name: str, value: str, relative_links: bool) -> list[str]:
+    """What is wrong with one attribute of an element (an <img src> to inline is handled by the caller)."""
+    if name.startswith("on"):
+        return [f"<{tag} {name}=...> event handler is not allowed (script)"]
+    if name == "style":
+        found = css_problems(value, declarations=True)
+        return [f"<{tag} style=...> loads an external resource or uses CSS outside the whitelist "
+                f"({', '.join(found[:3])})"] if found else []
+    if name in URL_ATTRIBUTES:
+        target = value.strip()
+        if name == "href" and target.startswith("#") and len(target) > 1:
+            return []
+        if relative_links and tag == "a" and name == "href" and _relative_link(target):
+            return []
+        if not target.lower().startswith("data:") or name != "src":
+            return [f"<{tag} {name}={target[:80]!r}> refers to an external resource"]
+        if target.lower().startswith("data:image/svg+xml"):
+            return _svg_uri_problems(tag, target)
+    return []
+
+
+def _element_problems(tag: str, attrs: dict[str, str]) -> list[str]:
+    problems = []
+    if tag not in ALLOWED_ELEMENTS:
+        what = "script" if tag == "script" else "an element that runs or loads something, or is not part of a brief"
+        problems.append(f"<{tag}> element is not allowed ({what})")
+    if tag == "meta" and "http-equiv" in attrs and not _is_policy(attrs):
+        problems.append("<meta http-equiv> is not allowed (except reportgen's own Content-Security-Policy)")
+    return problems
+
+
+def _is_policy(attrs: dict[str, str]) -> bool:
+    """reportgen's Content-Security-Policy <meta>, exactly (any other policy or http-equiv is refused)."""
+    return ((attrs.get("http-equiv") or "").strip().lower() == "content-security-policy"
+            and (attrs.get("content") or "").strip() == CONTENT_SECURITY_POLICY)
+
+
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+
+
+def _relative_link(target: str) -> bool:
+    """A link to a file next to the page, as a browser's URL parser reads it (it drops tabs and newlines
+    and decodes %2e as a dot): no scheme, no host, no backslash, no ``..``."""
+    cleaned = re.sub(r"[\t\n\r]", "", target).strip(_C0_AND_SPACE)
+    if not cleaned or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", cleaned) or cleaned.startswith("/") or "\\" in cleaned:
+        return False
+    path = urllib.parse.unquote(cleaned.split("?")[0].split("#")[0])
+    return ".." not in path.split("/") and ":" not in cleaned.split("/")[0]
+
+
 class _Check(HTMLParser):
-    def __init__(self, templates: TemplateSet | None) -> None:
+    """html.parser's pass: finds the <img> tags to inline, with their positions, and locates problems by
+    line. It is not the authority (see the module's docstring): ``_browser_problems`` is."""
+
+    def __init__(self, templates: TemplateSet | None, relative_links: bool) -> None:
         super().__init__(convert_charrefs=True)
         self.templates = templates
+        self.relative_links = relative_links
         self.problems: list[tuple[str, str, int]] = []  # (problem, raw start tag, line of brief.html)
         self.replacements: list[tuple[int, int, str, str]] = []  # (line, column, raw tag, new tag)
         self.style: list[str] | None = None
@@ -66,37 +130,22 @@ class _Check(HTMLParser):
         self.problems.append((text, self.get_starttag_text() or "", self.getpos()[0]))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_ELEMENTS:
-            what = "script" if tag == "script" else "an element that runs or loads something, or is not part of a brief"
-            self._problem(f"<{tag}> element is not allowed ({what})")
+        for problem in _element_problems(tag, {name: value or "" for name, value in attrs}):
+            self._problem(problem)
         if tag == "style":
             self.style = []
-        if tag == "meta" and any(name == "http-equiv" for name, _ in attrs):
-            self._problem("<meta http-equiv> is not allowed")
         inlined = None
         for name, value in attrs:
             value = value or ""
-            if name.startswith("on"):
-                self._problem(f"<{tag} {name}=...> event handler is not allowed (script)")
-            elif name == "style":
-                found = css_problems(value, declarations=True)
-                if found:
-                    self._problem(f"<{tag} style=...> loads an external resource or uses CSS outside the "
-                                  f"whitelist ({', '.join(found[:3])})")
-            elif name in URL_ATTRIBUTES:
+            if name == "src" and tag == "img" and not value.strip().lower().startswith("data:"):
                 target = value.strip()
-                if name == "href" and target.startswith("#") and len(target) > 1:
-                    continue
-                if name == "src" and tag == "img" and not target.lower().startswith("data:"):
-                    inlined = self._inline(target)
-                    if inlined is not None:
-                        continue
+                inlined = self._inline(target)
+                if inlined is None:
                     self._problem(f"<img src={target[:80]!r}> refers to an external resource (asset refused: "
                                   "only images of the templates' assets folder are inlined)")
-                elif not target.lower().startswith("data:") or name != "src":
-                    self._problem(f"<{tag} {name}={target[:80]!r}> refers to an external resource")
-                elif target.lower().startswith("data:image/svg+xml"):
-                    self._check_svg_uri(tag, target)
+                continue
+            for problem in _attribute_problems(tag, name, value, self.relative_links):
+                self._problem(problem)
         if inlined is not None:
             rebuilt = "".join(f' {n}="{_attr(inlined if n == "src" else v or "")}"' for n, v in attrs)
             line, column = self.getpos()
@@ -132,15 +181,56 @@ class _Check(HTMLParser):
             return None
         return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
-    def _check_svg_uri(self, tag: str, uri: str) -> None:
-        try:
-            _, content = data_url(uri)
-        except ValueError:
-            self._problem(f"<{tag}> has an unreadable SVG data: URI")
-            return
-        found = _svg_problems(content)
-        if found:
-            self._problem(f"<{tag}> SVG data: URI refers to an external resource ({found[0]})")
+
+def _svg_uri_problems(tag: str, uri: str) -> list[str]:
+    try:
+        _, content = data_url(uri)
+    except ValueError:
+        return [f"<{tag}> has an unreadable SVG data: URI"]
+    found = _svg_problems(content)
+    return [f"<{tag}> SVG data: URI refers to an external resource ({found[0]})"] if found else []
+
+
+_HEAD_BEFORE_POLICY = frozenset({"html", "head", "meta"})
+
+
+def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
+    """The page as a browser builds it (HTML5 tree construction: comments, raw text, foster parenting,
+    foreign content), held to the same rules; and reportgen's Content-Security-Policy at the start of its
+    head. ``(problem, needle)`` pairs; the needle helps to find the template that wrote it."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(html, namespace_html_elements=False)
+    problems: list[tuple[str, str]] = []
+    policy_seen = False
+    policy_first = False
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # a comment
+            continue
+        tag = element.tag
+        if tag.startswith("{"):  # foreign content (svg, math): named with its namespace's prefix
+            namespace, local = tag[1:].split("}", 1)
+            tag = f"{namespace.rsplit('/', 1)[-1].lower()}:{local}"
+        attrs = {name.rsplit("}", 1)[-1].lower(): value or "" for name, value in element.attrib.items()}
+        if tag == "meta" and _is_policy(attrs):
+            if not policy_seen:
+                policy_first = True
+            policy_seen = True
+        elif not policy_seen and (tag not in _HEAD_BEFORE_POLICY or "http-equiv" in attrs):
+            policy_seen = True  # something it would govern comes first: the policy is not at the start
+        problems += [(p, f"<{tag}") for p in _element_problems(tag, attrs)]
+        for name, value in attrs.items():
+            problems += [(p, f"{name}=") for p in _attribute_problems(tag, name, value, relative_links)]
+        if tag == "style":
+            found = css_problems(element.text or "")
+            if found:
+                problems.append((f"<style> loads an external resource or uses CSS outside the whitelist "
+                                 f"({', '.join(found[:3])})", "<style"))
+    if not policy_first:
+        problems.append(("the page lacks reportgen's Content-Security-Policy <meta http-equiv> at the start of "
+                         "its <head> (<meta http-equiv=\"Content-Security-Policy\" content=\"{{ "
+                         "content_security_policy }}\">, before anything but other <meta> elements)", "<head"))
+    return problems
 
 
 def _svg_problems(content: bytes) -> list[str]:
@@ -156,24 +246,36 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def seal_html(html: str, templates: TemplateSet | None) -> str:
-    """``html`` with template asset images inlined; TemplateError when it breaks the boundary."""
-    check = _Check(templates)
+def seal_html(html: str, templates: TemplateSet | None, *, relative_links: bool = False) -> str:
+    """``html`` with template asset images inlined; TemplateError when it breaks the boundary. With
+    ``relative_links`` (the index page), ``<a href>`` may also link to a file next to the page."""
+    check = _Check(templates, relative_links)
     check.feed(html)
     check.close()
-    if check.problems:
-        problem, raw, line = check.problems[0]
-        more = f" (and {len(check.problems) - 1} more: {'; '.join(p for p, _, _ in check.problems[1:3])})" \
-            if len(check.problems) > 1 else ""
-        raise TemplateError(f"{_locate(raw, templates)}{problem}, at line {line} of the HTML brief{more}; the "
-                            "HTML brief must stay self-contained, with no script")
-    if not check.replacements:
+    sealed = _replace(html, check.replacements)
+    problems = [(problem, raw, f"at line {line} of the HTML brief") for problem, raw, line in check.problems]
+    known = {problem for problem, _, _ in problems}
+    for problem, needle in _browser_problems(sealed, relative_links):
+        if problem not in known:  # seen only as a browser parses the page
+            known.add(problem)
+            problems.append((problem, needle, "in the HTML brief as a browser parses it"))
+    if problems:
+        problem, raw, where = problems[0]
+        more = f" (and {len(problems) - 1} more: {'; '.join(p for p, _, _ in problems[1:3])})" \
+            if len(problems) > 1 else ""
+        raise TemplateError(f"{_locate(raw, templates)}{problem}, {where}{more}; the HTML brief must stay "
+                            "self-contained, with no script")
+    return sealed
+
+
+def _replace(html: str, replacements: list[tuple[int, int, str, str]]) -> str:
+    if not replacements:
         return html
     starts = [0]
     for match in re.finditer("\n", html):
         starts.append(match.end())
     pieces, position = [], 0
-    for line, column, raw, new in check.replacements:
+    for line, column, raw, new in replacements:
         offset = starts[line - 1] + column
         if html[offset:offset + len(raw)] != raw:  # cannot happen: the parser's own position
             raise TemplateError("internal error locating an <img> to inline")
