@@ -108,8 +108,12 @@ def svg_problems(svg: str) -> list[str]:
 
 
 def spec_digest(spec: dict[str, Any]) -> str:
+    """The cache key of a spec's SVG: the spec, the Vega-Lite version and the versions of vl-convert and
+    altair (an upgraded chart engine must not serve SVGs drawn by the old one)."""
+    from reportgen.versions import chart_versions
+
     canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(f"{VEGA_LITE_VERSION}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{VEGA_LITE_VERSION}\n{chart_versions()}\n{canonical}".encode()).hexdigest()
 
 
 def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
@@ -120,10 +124,10 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
     digest = spec_digest(spec)
     svg = _MEMORY_CACHE.get(digest)
     cached_file = os.path.join(cache_dir, digest + ".svg") if cache_dir else None
-    if svg is None and cached_file and os.path.isfile(cached_file):
-        with open(cached_file, encoding="utf-8") as handle:
-            svg = handle.read()
-        _touch(cached_file)
+    if svg is None and cache_dir and cached_file:
+        svg = _read_cached_svg(cache_dir, digest + ".svg")
+        if svg is not None:
+            _touch(cached_file)
     if svg is None:
         try:
             svg = engine().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
@@ -140,11 +144,42 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
     return svg, digest
 
 
+MAX_CACHED_BYTES = 16 << 20
+
+
+def _read_cache(cache_dir: str, name: str) -> bytes | None:
+    """A cache entry's bytes, read through the cache folder's descriptor (no link followed, a regular file
+    of at most 16 MiB: reportgen.safe_open), or None."""
+    from reportgen.safe_open import read_beneath
+
+    try:
+        return read_beneath(cache_dir, name, MAX_CACHED_BYTES)
+    except OSError:
+        return None
+
+
+def _read_cached_svg(cache_dir: str, name: str) -> str | None:
+    """A cached SVG that passes the same guard as a freshly drawn one, or None (then it is drawn again).
+    The cache lives in the output folder, which others can write: an entry is checked every time it is
+    read, never trusted because reportgen once wrote it."""
+    content = _read_cache(cache_dir, name)
+    if content is None:
+        return None
+    try:
+        svg = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return None if svg_problems(svg) else svg
+
+
 def _code_digest() -> str:
-    """Hash of the chart code itself, so that a changed chart module never serves a stale cache."""
+    """Hash of the chart code itself and of the chart packages' versions, so that a changed chart module or
+    an upgraded vl-convert or altair never serves a stale cache."""
+    from reportgen.versions import chart_versions
+
     cached = _STATE.get("code")
     if cached is None:
-        digest = hashlib.sha256(VEGA_LITE_VERSION.encode())
+        digest = hashlib.sha256(f"{VEGA_LITE_VERSION}\n{chart_versions()}".encode())
         folder = os.path.dirname(os.path.abspath(__file__))
         for name in sorted(os.listdir(folder)):
             if name.endswith(".py"):
@@ -218,14 +253,17 @@ def draw_charts(model: Model, cache_dir: str | None = None,
                 pending: list[tuple[str, bytes]] | None = None) -> list[Chart]:
     """Every chart of the brief as SVG, in order. With ``pending``, new cache entries are collected there
     for ``write_cache`` instead of written at once."""
-    bundle_path = os.path.join(cache_dir, f"model-{charts_key(model)}.json") if cache_dir else None
-    if bundle_path and os.path.isfile(bundle_path):
+    bundle_name = f"model-{charts_key(model)}.json"
+    bundle_path = os.path.join(cache_dir, bundle_name) if cache_dir else None
+    content = _read_cache(cache_dir, bundle_name) if cache_dir and bundle_path else None
+    if content is not None and bundle_path:
         try:
-            with open(bundle_path, encoding="utf-8") as handle:
-                charts = [Chart(**item) for item in json.load(handle)]
-            _touch(bundle_path)
-            return charts
-        except (OSError, ValueError, TypeError):
+            charts = [Chart(**item) for item in json.loads(content)]
+            # Each SVG is held to the guard of a fresh one: a tampered entry is redrawn, never published.
+            if all(isinstance(c.svg, str) and not svg_problems(c.svg) for c in charts):
+                _touch(bundle_path)
+                return charts
+        except (ValueError, TypeError):
             pass  # a damaged cache entry is redrawn
     from reportgen.charts.specs import chart_specs
 
