@@ -38,7 +38,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
-    data_files: list[str] = field(default_factory=list)
+    data_files: list[str] = field(default_factory=list)  # where they are (watch matches changes on these)
+    data_written: list[str] = field(default_factory=list)  # as the input names them (the rebuild key's names)
     seconds: float = 0.0
 
 
@@ -66,7 +67,7 @@ def run_job(job: Job) -> Result:
     started = time.perf_counter()
     bundle = job.bundle
     result = Result(bundle.display, bundle.name, job.key, "failed",
-                    data_files=[d.path for d in bundle.data])
+                    data_files=[d.path for d in bundle.data], data_written=[d.written for d in bundle.data])
     try:
         spec = parse_bundle(bundle)
         brief = render_brief(spec, job.options, previous=_previous(job, bundle.sha256))

@@ -258,7 +258,7 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
         previous = read_limited(os.path.join(options.out_dir, item.name, "model.json"), 8 << 20)
     # The key of the bytes just read (which the planner may not have seen: a save in between).
     key = key_of(hashlib.sha256(bundle.content).hexdigest(),
-                 [(d.path, hashlib.sha256(d.content).hexdigest()) for d in bundle.data], templates, options)
+                 [(d.written, hashlib.sha256(d.content).hexdigest()) for d in bundle.data], templates, options)
     return Job(bundle, render_options, key, previous)
 
 
@@ -298,6 +298,7 @@ def _write(result: Result, options: BuildOptions, manifest: Manifest, templates:
         "input": result.input,
         "key": result.key,  # of the bytes it was built from (see _job)
         "data_files": result.data_files,
+        "data_written": result.data_written,
         "summary": result.summary,
         "formats": sorted(options.formats),
     }

@@ -66,17 +66,17 @@ def templates_digest(templates_dir: str | None) -> str:
     return digest.hexdigest()
 
 
-def file_sha256(path: str, input_path: str | None = None) -> str | None:
-    """sha256 of a data file, read as read_input reads it: through the descriptor of the input's folder,
-    without following a link out of it, a regular file of at most 20 MiB, opened non-blocking and checked
-    with fstat. Anything else (missing, outside, a FIFO, a device, a folder, too large) is None, which makes
-    the brief out of date, so that read_input reports it with its location. A plain open() and read() here
-    hung on a FIFO and read /dev/zero until memory ran out."""
+def data_sha256(input_path: str, written: str, root: str | None = None) -> str | None:
+    """sha256 of a data file as the input names it (``written``), read as read_input reads it: through the
+    descriptor of the input's folder, without following a link out of it, a regular file of at most 20 MiB,
+    opened non-blocking and checked with fstat. Anything else (missing, outside, a FIFO, a device, a folder,
+    too large) is None, which makes the brief out of date, so that read_input reports it with its location. A
+    plain open() and read() here hung on a FIFO and read /dev/zero until memory ran out."""
+    from reportgen.spec.source import input_folder
+
     try:
-        base = os.path.dirname(os.path.abspath(input_path or path))
-        with Folder(base) as folder:
-            relative = os.path.relpath(path, os.path.realpath(base)) if input_path else os.path.basename(path)
-            return hashlib.sha256(folder.read(relative, MAX_DATA_BYTES)).hexdigest()
+        with input_folder(input_path, root) as folder:
+            return hashlib.sha256(folder.read(written, MAX_DATA_BYTES)).hexdigest()
     except (OSError, ValueError):
         return None
 
@@ -128,11 +128,12 @@ class PlannedBrief:
     root: str | None = None  # the folder the operator named that the input was found under (see input_roots)
 
 
-def brief_key(input_path: str, data_files: list[str], templates: str, options: BuildOptions,
+def brief_key(input_path: str, data_written: list[str], templates: str, options: BuildOptions,
               root: str | None = None) -> str:
-    """The key of a brief as its files on disk stand now (the planner's view)."""
-    return key_of(input_sha256(input_path, root), [(path, file_sha256(path, input_path)) for path in data_files],
-                  templates, options)
+    """The key of a brief as its files on disk stand now (the planner's view). Data files are named as the
+    input names them, relative to its folder: a copied or moved folder of inputs keeps its keys."""
+    return key_of(input_sha256(input_path, root),
+                  [(written, data_sha256(input_path, written, root)) for written in data_written], templates, options)
 
 
 def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates: str, options: BuildOptions) -> str:
@@ -220,7 +221,7 @@ def _plan_one(path: str, name: str, options: BuildOptions, manifest: Manifest, t
     if problem is not None:  # refused before its file is even read
         return PlannedBrief(path, name, "", True, "reserved name", problem, root)
     entry = manifest.entries.get(name) or {}
-    key = brief_key(path, list(entry.get("data_files", [])), templates, options, root)
+    key = brief_key(path, [str(w) for w in entry.get("data_written", [])], templates, options, root)
     folder = os.path.join(options.out_dir, name)
     if options.force:
         return PlannedBrief(path, name, key, True, "forced", root=root)
