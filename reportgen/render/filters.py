@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from typing import Any
 
 from jinja2 import pass_context
@@ -75,15 +76,21 @@ def money_text(value: float, currency: str, unit: str, digits: int = 3) -> str:
     return f"{sign}{amount} {UNITS[index]}"
 
 
+# A figure that rests on an estimate or an assumption is marked where it is printed (the cover's
+# legend explains the marks); a reported figure carries none.
+BASIS_MARKS = {"estimate": "E", "assumption": "A"}
 MINUS = "\u2212"  # a true minus sign in prose: a hyphen is too short to read as one
 
 
-def wrap(text: str, item: Any) -> Markup:
+def wrap(text: str, item: Any, marked: bool = True) -> Markup:
     """The formatted text, linked to its provenance and followed by its source's endnote."""
     if text.startswith("-"):
         text = MINUS + text[1:]
     if isinstance(item, Fig) and item.ref:
         html = Markup('<a class="fig" href="#{}">{}</a>').format(anchor(item.ref), text)
+        mark = BASIS_MARKS.get(item.basis or "") if marked else None
+        if mark:
+            html += Markup('<sup class="basis" title="{}">{}</sup>').format(item.basis, mark)
         if item.source_note:
             html += Markup('<sup class="note"><a href="#source-{0}">{0}</a></sup>').format(item.source_note)
         return html
@@ -163,23 +170,24 @@ def number(item: Any, digits: int = 2, bare: bool = False) -> Markup:
     return Markup(text) if bare else wrap(text, item)
 
 
-def amount(item: Any, decimals: int = 1) -> Markup:
+def amount(item: Any, decimals: int = 1, mark: bool = True) -> Markup:
     """An amount in the brief's unit for a table whose caption names the currency and unit: fixed
-    decimals down a column, thousands separated, a negative in parentheses as accounts print it."""
+    decimals down a column, thousands separated, a negative in parentheses as accounts print it.
+    ``mark=False`` leaves the basis mark to the table's caption (a table of one basis)."""
     value = _value(item)
     if value is None:
         return wrap(NOT_AVAILABLE, item)
     text = f"{abs(value):,.{decimals}f}"
     if value < 0 and text.strip("0.,"):
         text = f"({text})"
-    return wrap(text, item)
+    return wrap(text, item, marked=mark)
 
 
 def count(item: Any) -> Markup:
     value = _value(item)
     if value is None:
         return wrap(NOT_AVAILABLE, item)
-    return wrap(f"{round(value):,}", item)
+    return wrap(f"{round(value):,}", item, marked=False)  # counts are settings (paths, years of horizon)
 
 
 def year(item: Any) -> Markup:
@@ -247,7 +255,11 @@ def markdown(text: str) -> Markup:
     """The analyst's commentary: CommonMark without raw HTML, links to http, https and mailto only."""
     from reportgen.spec.commentary import render_commentary
 
-    return Markup(render_commentary(text))
+    # The analyst's headings sit under the brief's own: "# Title" becomes a fourth-level heading.
+    html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 3)}>", render_commentary(text))
+    # The brief refers to nothing outside itself: a link is printed as its text and address.
+    html = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>', lambda m: f"{m[2]} ({m[1]})" if m[2] != m[1] else m[1], html)
+    return Markup(html)
 
 
 FILTERS["markdown"] = markdown

@@ -11,7 +11,7 @@ from briefkit import GOLDEN, ROOT, SECTION_TITLES, brief_text
 REGENERATE = ".venv/bin/python tests/golden/regenerate_text.py"
 
 
-@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026"])
+@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026", "meridian-2026"])
 def test_brief_text_matches_golden(briefs, stem):
     golden = GOLDEN / f"{stem}.brief.txt"
     assert golden.is_file(), f"{golden.relative_to(ROOT)} is missing; create it with: {REGENERATE}"
@@ -26,7 +26,7 @@ def test_brief_text_matches_golden(briefs, stem):
                     "and review and commit the diff of tests/golden/*.brief.txt.", pytrace=False)
 
 
-@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026"])
+@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026", "meridian-2026"])
 def test_golden_text_is_one_block_per_line(stem):
     lines = (GOLDEN / f"{stem}.brief.txt").read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if line in SECTION_TITLES] == list(SECTION_TITLES)

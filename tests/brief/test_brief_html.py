@@ -25,7 +25,7 @@ from reportgen.render.filters import money_text
 
 EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
 FORMATTED_NUMBER = re.compile(
-    r"(?:\$|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)"  # money
+    r"(?:[-\u2212]?[$€£¥]|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)?(?: (?:thousand|million|billion|trillion))?"  # money
     r"|-?\d[\d,]*(?:\.\d+)?%"  # percentage
     r"|-?\d+\.\d+x"  # multiple
     r"|\b\d{1,3}(?:,\d{3})+\b"  # a count with separators
@@ -142,7 +142,8 @@ def test_headings_in_order(briefs, stem):
     for (before, _), (after, text) in itertools.pairwise(headings):
         assert after <= before + 1, f"heading level skipped before {text!r}"
     level_two = [text for level, text in headings if level == 2]
-    assert level_two == ["Contents", *SECTION_TITLES, APPENDIX_TITLE]
+    view = ["Analyst’s view"] if (brief.model.get("commentary") or {}).get("summary") else []
+    assert level_two == ["Key points", *view, "Contents", *SECTION_TITLES, APPENDIX_TITLE]
     document = brief.doc
     assert document.find("title")[0].text == f"{brief.name}: research brief"
     assert (document.find("html")[0].attrs.get("lang") or "").startswith("en")
@@ -199,6 +200,19 @@ def test_every_table_has_its_header_cells(briefs, stem):
 def test_meridian_money_is_in_pounds(briefs):
     """The third example (GBP million): every amount in GBP, none in dollars or euros."""
     text = briefs["meridian-2026"].html_text
-    amounts = re.findall(r"(?:\$|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)", text)
-    assert amounts and all(a.startswith(("GBP ", "-GBP ")) for a in amounts), sorted(set(amounts))[:20]
+    amounts = re.findall(r"(?:[$€£¥]|\b[A-Z]{3} )-?\d[\d,]*(?:\.\d+)? (?:thousand|million|billion|trillion)", text)
+    assert amounts and all(a.startswith("£") for a in amounts), sorted(set(amounts))[:20]
     assert "£12.5 billion" in text and "£880 million" in text  # post-money 12,500 and run rate 880
+
+
+def test_figures_carry_their_basis_mark(anthropic):
+    """A figure resting on an assumption is marked A where it is printed; a figure resting on reported
+    inputs only is not; the cover's legend says what the marks mean."""
+    html = anthropic.html
+    assert re.search(r'>\$965 billion</a><sup class="note">', html)  # post-money: reported, with its note
+    assert re.search(r'>20\.5x</a>(?!<sup class="basis")', html)  # post-money / run-rate: both reported
+    assert re.search(r'>\$615 billion</a><sup class="basis" title="assumption">A</sup>', html)  # base equity
+    assert "Marks:" in anthropic.html_text and "an unmarked figure rests on reported figures only" in anthropic.html_text
+    model = anthropic.model
+    assert model["provenance"]["valuation_multiple"]["basis"] == "reported"
+    assert model["provenance"]["scenarios.base.equity_value"]["basis"] == "assumption"

@@ -36,5 +36,6 @@ def test_starter_brief_reads_as_a_brief(starter):
     assert missing(text, [*SECTION_TITLES, APPENDIX_TITLE, "Contents"]) == []
     pages = len(brief.reader.pages)
     assert f"page {pages} of {pages}" in brief.poppler_pages[-1]
-    assert [t for level, t in brief.doc.headings() if level == 2] == ["Contents", *SECTION_TITLES, APPENDIX_TITLE]
+    assert [t for level, t in brief.doc.headings() if level == 2] == [
+        "Key points", "Analyst’s view", "Contents", *SECTION_TITLES, APPENDIX_TITLE]
     assert external_references(brief.html) == []

@@ -53,8 +53,9 @@ def test_block_override_replaces_the_cover_in_the_pdf(custom_cover):
     first = custom_cover.poppler_pages[0]
     assert "Custom cover Anthropic" in first
     assert "Headline figures" not in first and "Figures as of" not in first  # the built-in cover is gone
-    assert "Contents" in first
-    listed = contents_entries(first)
+    contents = custom_cover.poppler_pages[1]  # the contents always open a page of their own
+    assert "Contents" in contents
+    listed = contents_entries(contents)
     assert {t: listed.get(t) for t in SECTION_TITLES} == {t: heading_page(custom_cover.poppler_pages, t)
                                                           for t in SECTION_TITLES}
     for extractor in ("pypdf", "pdftotext"):
@@ -76,11 +77,10 @@ def test_block_override_keeps_the_four_original_sections(custom_cover, anthropic
 def test_titles_override_renames_a_section(renamed):
     document = renamed.doc
     assert [t for level, t in document.headings() if level == 2] == [
-        "Contents", SECTION_TITLES[0], RENAMED, *SECTION_TITLES[2:], APPENDIX_TITLE]
+        "Key points", "Contents", SECTION_TITLES[0], RENAMED, *SECTION_TITLES[2:], APPENDIX_TITLE]
     nav = [" ".join(a.text.split()) for a in document.find("a") if a.attrs.get("href") == "#entrenchment"]
     assert nav == [RENAMED]
-    first = renamed.poppler_pages[0]
-    listed = contents_entries(first)
+    listed = contents_entries(renamed.poppler_pages[1])
     assert listed.get(RENAMED) == heading_page(renamed.poppler_pages, RENAMED) == outline_pages(renamed.reader)[RENAMED]
     for extractor in ("pypdf", "pdftotext"):
         text = renamed.prose(extractor)
