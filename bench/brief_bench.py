@@ -98,8 +98,8 @@ def memory_and_size(args: argparse.Namespace, scratch: str) -> None:
     header("4-5. Peak memory of a worker, and the brief's PDF")
     code = (
         "import resource, sys\n"
-        "from reportgen.build.orchestrate import build\n"
-        "from reportgen.build.options import BuildOptions\n"
+        "from reportgen.batch.orchestrate import build\n"
+        "from reportgen.batch.options import BuildOptions\n"
         "report = build([sys.argv[1]], BuildOptions(out_dir=sys.argv[2], jobs=2, force=True))\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )

@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 
 
 def _example_input(paths: int | None = None, horizon: int = 10):
-    from reportgen.spec.load import load_spec
+    from reportgen.contract.load import load_spec
 
     data = load_spec(str(EXAMPLE)).input
     update = {"dcf": data.dcf.model_copy(update={"horizon": horizon})}
@@ -103,8 +103,8 @@ def _projection_case(paths: int):
 
 
 def _run_model_case():
+    from reportgen.contract.load import load_spec
     from reportgen.model.run import run_model
-    from reportgen.spec.load import load_spec
 
     spec = load_spec(str(EXAMPLE))
     return lambda: run_model(spec)

@@ -34,13 +34,13 @@ from reportgen.charts.render import draw_charts
 from reportgen.model.run import run_model
 from reportgen.render import pdf as pdf_module
 from reportgen.render.html import render_html
-from reportgen.spec.load import load_spec
+from reportgen.contract.load import load_spec
 
 t = lap("imports", t)
 spec = load_spec(sys.argv[1])
 model = run_model(spec)
 t = lap("model (load + run)", t)
-charts = draw_charts(model, None)
+charts, _ = draw_charts(model, None)
 t = lap("charts (engine start + draw)", t)
 html, _ = render_html(model, charts, target="html")
 page, _ = render_html(model, charts, target="pdf")

@@ -23,22 +23,22 @@ __all__ = [
 ]
 
 _LAZY = {
-    "load_spec": "reportgen.spec.load",
+    "load_spec": "reportgen.contract.load",
     "run_model": "reportgen.model.run",
-    "render_brief": "reportgen.render.brief",
-    "BuildOptions": "reportgen.build.options",
-    "build": "reportgen.build",
+    "render_brief": "reportgen.pipeline",
+    "BuildOptions": "reportgen.batch.options",
+    "build": "reportgen.batch.orchestrate",
     "ReportgenError": "reportgen.errors",
     "SpecError": "reportgen.errors",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.orchestrate import build
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build
+    from reportgen.contract.load import load_spec
     from reportgen.errors import ReportgenError, SpecError
     from reportgen.model.run import run_model
-    from reportgen.render.brief import render_brief
-    from reportgen.spec.load import load_spec
+    from reportgen.pipeline import render_brief
 
 
 def __getattr__(name: str) -> Any:
@@ -47,7 +47,5 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
     import importlib
 
-    imported = importlib.import_module(module)
-    # reportgen.build is the subpackage itself, made callable (see reportgen/build/__init__.py)
-    return imported if module == f"reportgen.{name}" else getattr(imported, name)
+    return getattr(importlib.import_module(module), name)
 

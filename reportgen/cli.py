@@ -53,8 +53,8 @@ def validate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
 ) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
-    from reportgen.spec.discover import discover_inputs
-    from reportgen.spec.load import load_spec
+    from reportgen.contract.discover import discover_inputs
+    from reportgen.contract.load import load_spec
 
     try:
         files = discover_inputs(paths)
@@ -83,7 +83,7 @@ def schema() -> None:
     """Print the JSON Schema of the input contract (for editors and other tools)."""
     import json
 
-    from reportgen.spec.json_schema import contract_schema
+    from reportgen.contract.json_schema import contract_schema
 
     typer.echo(json.dumps(contract_schema(), indent=2))
 
@@ -97,8 +97,8 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter input for NAME that validates."""
-    from reportgen.build.atomic import write_atomic
-    from reportgen.spec.starter import StarterError, describe, starter_filename, starter_yaml
+    from reportgen.atomic import write_atomic
+    from reportgen.contract.starter import StarterError, describe, starter_filename, starter_yaml
 
     try:
         text = starter_yaml(name)
@@ -155,8 +155,8 @@ def build(
 
     Incremental: only briefs whose input, data files, templates or options changed are rebuilt.
     Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors."""
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.orchestrate import build as run_build
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build as run_build
     from reportgen.report import Reporter, print_summary
 
     if scheduler and dask:
@@ -195,8 +195,8 @@ def watch(
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.watch import watch as run_watch
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.watch import watch as run_watch
     from reportgen.report import Reporter, print_summary
 
     try:
@@ -229,8 +229,8 @@ def verify(
 ) -> None:
     """Rebuild into a temporary folder and report every file that differs from OUT (give the options
     the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.verify import verify as run_verify
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.verify import verify as run_verify
 
     try:
         options = BuildOptions(out_dir=out, formats=_formats(format), templates_dir=templates,

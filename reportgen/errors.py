@@ -30,6 +30,10 @@ class Problem:
 class ReportgenError(Exception):
     """Base of every error the tool reports without a traceback."""
 
+    # The same input bytes, options and versions fail the same way (a rebuild may report the failure
+    # again without running it); False for limits that a busy machine may hit once and not again.
+    repeatable = True
+
 
 class SpecError(ReportgenError):
     """An input file broke the contract. Carries every problem found, not only the first."""
@@ -41,6 +45,12 @@ class SpecError(ReportgenError):
 
 class TemplateError(ReportgenError):
     """A template could not be loaded or rendered (including sandbox violations and limits)."""
+
+
+class ResourceLimitError(TemplateError):
+    """A user template's render ran out of time or memory: worth trying again, never cached."""
+
+    repeatable = False
 
 
 class StrictError(ReportgenError):

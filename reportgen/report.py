@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from reportgen.build.job import Result
+from reportgen.batch.job import Result
 
 
 class Reporter:

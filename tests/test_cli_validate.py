@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from reportgen import __version__
+from reportgen.contract.load import load_spec
 from reportgen.errors import SpecError
-from reportgen.spec.load import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
@@ -417,8 +417,8 @@ def test_new_refuses_a_name_the_contract_refuses_and_writes_nothing(tmp_path, na
 
 
 def test_the_starter_shows_sources_of_both_forms_and_commentary():
-    from reportgen.spec.schema import Source
-    from reportgen.spec.starter import starter_problems, starter_yaml
+    from reportgen.contract.schema import Source
+    from reportgen.contract.starter import starter_problems, starter_yaml
 
     text = starter_yaml("Shown Co", dt.date(2026, 5, 4))
     assert starter_problems(text) == []
@@ -437,8 +437,8 @@ def test_the_starter_shows_sources_of_both_forms_and_commentary():
 
 
 def load_spec_text(text: str):
-    from reportgen.spec.load import parse_bundle
-    from reportgen.spec.source import InputBundle
+    from reportgen.contract.load import parse_bundle
+    from reportgen.contract.source import InputBundle
 
     return parse_bundle(InputBundle(display="starter.yaml", name="starter", content=text.encode())).input
 

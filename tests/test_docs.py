@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from reportgen.cli import app
-from reportgen.spec.schema import SpecInput
+from reportgen.contract.schema import SpecInput
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")

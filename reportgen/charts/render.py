@@ -116,14 +116,25 @@ def spec_digest(spec: dict[str, Any]) -> str:
     return hashlib.sha256(f"{VEGA_LITE_VERSION}\n{chart_versions()}\n{canonical}".encode()).hexdigest()
 
 
-def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
-               pending: list[tuple[str, bytes]] | None = None) -> tuple[str, str]:
-    """SVG text of a spec and the spec's digest; from the cache when the same spec was drawn before.
-    With ``pending``, a new cache entry is appended there instead of written (see ``write_cache``)."""
+CacheEntry = tuple[str, bytes]  # (path, content) of a chart-cache file to write once the brief succeeds
+
+
+def render_svg(spec: dict[str, Any], cache_dir: str | None = None) -> tuple[str, str]:
+    """SVG text of a spec and the spec's digest; from the cache when the same spec was drawn before,
+    and a new drawing written to the cache at once (``draw_charts`` defers that to the build)."""
+    svg, digest, entry = _draw(spec, cache_dir)
+    if entry is not None:
+        write_cache([entry])
+    return svg, digest
+
+
+def _draw(spec: dict[str, Any], cache_dir: str | None) -> tuple[str, str, CacheEntry | None]:
+    """The SVG, the spec's digest, and the cache entry to write if it was drawn now."""
     _check_spec(spec)
     digest = spec_digest(spec)
     svg = _MEMORY_CACHE.get(digest)
     cached_file = os.path.join(cache_dir, digest + ".svg") if cache_dir else None
+    entry = None
     if svg is None and cache_dir and cached_file:
         svg = _read_cached_svg(cache_dir, digest + ".svg")
         if svg is not None:
@@ -137,11 +148,11 @@ def render_svg(spec: dict[str, Any], cache_dir: str | None = None,
         if problems:
             raise ChartError(f"chart SVG refers to an external resource ({problems[0]})")
         if cached_file:
-            _store(cached_file, svg.encode("utf-8"), pending)
+            entry = (cached_file, svg.encode("utf-8"))
     if len(_MEMORY_CACHE) >= _MEMORY_CACHE_LIMIT:
         _MEMORY_CACHE.clear()
     _MEMORY_CACHE[digest] = svg
-    return svg, digest
+    return svg, digest, entry
 
 
 MAX_CACHED_BYTES = 16 << 20
@@ -229,30 +240,22 @@ def _touch(path: str) -> None:
         os.utime(path)
 
 
-def _store(path: str, content: bytes, pending: list[tuple[str, bytes]] | None) -> None:
-    if pending is not None:
-        pending.append((path, content))
-    else:
-        write_cache([(path, content)])
-
-
 def write_cache(entries: list[tuple[str, bytes]]) -> None:
     """Write cache entries. The build calls it only once the brief has succeeded, so that a failed build
     leaves the output folder, its cache included, as it was. The cache only saves time: a full disk or
     a read-only cache must not fail the brief."""
     import contextlib
 
-    from reportgen.build.atomic import write_atomic
+    from reportgen.atomic import write_atomic
 
     for path, content in entries:
         with contextlib.suppress(OSError):
             write_atomic(path, content)
 
 
-def draw_charts(model: Model, cache_dir: str | None = None,
-                pending: list[tuple[str, bytes]] | None = None) -> list[Chart]:
-    """Every chart of the brief as SVG, in order. With ``pending``, new cache entries are collected there
-    for ``write_cache`` instead of written at once."""
+def draw_charts(model: Model, cache_dir: str | None = None) -> tuple[list[Chart], list[CacheEntry]]:
+    """Every chart of the brief as SVG, in order, and the cache entries to write once the brief has
+    succeeded (``write_cache``): a failed brief leaves the cache as it was."""
     bundle_name = f"model-{charts_key(model)}.json"
     bundle_path = os.path.join(cache_dir, bundle_name) if cache_dir else None
     content = _read_cache(cache_dir, bundle_name) if cache_dir and bundle_path else None
@@ -262,18 +265,20 @@ def draw_charts(model: Model, cache_dir: str | None = None,
             # Each SVG is held to the guard of a fresh one: a tampered entry is redrawn, never published.
             if all(isinstance(c.svg, str) and not svg_problems(c.svg) for c in charts):
                 _touch(bundle_path)
-                return charts
+                return charts, []
         except (ValueError, TypeError):
             pass  # a damaged cache entry is redrawn
     from reportgen.charts.specs import chart_specs
 
-    charts = []
+    charts, entries = [], []
     for item in chart_specs(model):
-        svg, digest = render_svg(item.spec, cache_dir, pending)
+        svg, digest, entry = _draw(item.spec, cache_dir)
         charts.append(Chart(item.name, svg, item.facts, digest))
+        if entry is not None:
+            entries.append(entry)
     if bundle_path:
         payload = [{"name": c.name, "svg": c.svg, "facts": c.facts, "digest": c.digest} for c in charts]
-        _store(bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8"), pending)
-    return charts
+        entries.append((bundle_path, json.dumps(payload, allow_nan=False).encode("utf-8")))
+    return charts, entries
 
 

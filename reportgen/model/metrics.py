@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from reportgen.contract.schema import SpecInput
 from reportgen.model.result import Metrics, Peer, ProviderShare, Scenario
-from reportgen.spec.schema import SpecInput
 
 
 def normalised_shares(shares: list[float]) -> np.ndarray:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from reportgen.contract.schema import SpecInput
 from reportgen.model.project import Fixed, project
 from reportgen.model.result import Histogram, MonteCarlo
 from reportgen.model.scenarios import ScenarioParams
-from reportgen.spec.schema import SpecInput
 
 CHUNK = 32_768
 HISTOGRAM_BINS = 40

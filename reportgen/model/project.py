@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.spec.schema import SpecInput
+from reportgen.contract.schema import SpecInput
 
 
 @dataclass(frozen=True)

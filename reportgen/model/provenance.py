@@ -4,9 +4,9 @@ every figure in the prose links to its entry."""
 
 from __future__ import annotations
 
+from reportgen.contract.basis import InputEntry, weakest
+from reportgen.contract.schema import SpecInput
 from reportgen.model.result import Provenance
-from reportgen.spec.basis import InputEntry, weakest
-from reportgen.spec.schema import SpecInput
 
 # Groups of provider fields: a figure names only the ones it reads (concentration reads shares, not
 # commitments), so its sources are the sources of what it actually uses.
@@ -72,7 +72,8 @@ FORMULAS: dict[str, tuple[str, list[str]]] = {
                       "compute.price_decline", _COMMITMENTS]),
     "opex": ("revenue x other operating cost share",
              ["revenue.run_rate", "revenue.growth_y1", "revenue.growth_long", "revenue.fade", "costs.opex_share"]),
-    "ebit": ("revenue - compute cost - other operating cost", [p for p in _PATH_INPUTS if not p.startswith("costs.tax")]),
+    "ebit": ("revenue - compute cost - other operating cost",
+             [p for p in _PATH_INPUTS if not p.startswith("costs.tax")]),
     "tax": ("tax rate x (operating profit - tax losses carried forward used), never below zero", _PATH_INPUTS),
     "fcf": ("operating profit - tax", _PATH_INPUTS),
     "cash": ("cash on hand + cumulative free cash flow (before any new funding)", _PATH_INPUTS),

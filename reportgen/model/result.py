@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reportgen.spec.basis import InputEntry
+    from reportgen.contract.basis import InputEntry
 
 Number = float | None
 

@@ -24,9 +24,9 @@ from reportgen.model.scenarios import resolve_scenarios
 from reportgen.model.valuation import reverse_dcf, run_scenarios, sensitivity
 
 if TYPE_CHECKING:
-    from reportgen.spec.basis import InputEntry
-    from reportgen.spec.load import Spec
-    from reportgen.spec.schema import SpecInput
+    from reportgen.contract.basis import InputEntry
+    from reportgen.contract.load import Spec
+    from reportgen.contract.schema import SpecInput
 
 SCENARIO_FIGURES = ("squeeze_year", "fcf_positive_year", "cash_low", "funding_need", "dilution", "dcf_equity",
                     "equity_value", "tv_share", "value_to_price")
@@ -35,8 +35,8 @@ SCENARIO_SERIES = ("revenue", "compute_cost", "opex", "ebit", "tax", "fcf", "cas
 
 def run_model(spec: Spec | SpecInput) -> Model:
     """Compute every figure of the contract (model v2) for one company."""
-    from reportgen.spec.basis import input_entries
-    from reportgen.spec.schema import SpecInput
+    from reportgen.contract.basis import input_entries
+    from reportgen.contract.schema import SpecInput
 
     data: SpecInput = spec if isinstance(spec, SpecInput) else spec.input
     fixed = Fixed.from_input(data)

@@ -1,1 +1,1 @@
-from reportgen.spec.scenarios import SCENARIO_DEFAULTS, SCENARIO_ORDER, ScenarioParams, resolve_scenarios  # noqa: F401
+from reportgen.contract.scenarios import SCENARIO_DEFAULTS, SCENARIO_ORDER, ScenarioParams, resolve_scenarios  # noqa: F401

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+
 import numpy as np
 
+from reportgen.contract.schema import SpecInput
 from reportgen.model.project import Fixed, project
 from reportgen.model.result import ReverseDcf, Scenario, Sensitivity
 from reportgen.model.scenarios import ScenarioParams
-from reportgen.spec.schema import SpecInput
 
 SENSITIVITY_TRAINING_STEPS = tuple(round(-0.20 + 0.05 * i, 2) for i in range(9))
 SENSITIVITY_GROWTH_FACTORS = tuple(round(0.6 + 0.1 * i, 1) for i in range(9))

@@ -44,9 +44,10 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.charts.theme import SCENARIO_LABELS
+from reportgen.contract.commentary import COMMENTARY_SECTIONS
 from reportgen.model.result import Model, Scenario
-from reportgen.render.figures import Fig, anchor
-from reportgen.spec.commentary import COMMENTARY_SECTIONS
+from reportgen.render.appendix import provenance_rows
+from reportgen.render.figures import Fig
 
 INPUT_FIGURES = {
     "post_money": "valuation.post_money",
@@ -186,7 +187,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "years": f(p.years, f"inputs.compute.providers.{i}.years"),
         "investor": p.investor,
     } for i, p in enumerate(model.providers)]
-    top = max(providers, key=lambda p: p["share"].value)
+    top = max(providers, key=lambda p: model.providers[providers.index(p)].share)
     investors = [p for p in providers if p["investor"]]
 
     post_money = model.input_value("valuation.post_money")
@@ -247,7 +248,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "sources": [{"number": number, "text": text, "date": date, "url": url,
                      "fields": f.source_fields[number]}
                     for (text, date, url), number in f.source_numbers.items()],
-        "provenance": _provenance_rows(model),
+        "provenance": provenance_rows(model),
         "assumptions": [{"path": path, "value": entry.value, "basis": entry.basis, "default": entry.default,
                          "anchor": f"prov-inputs.{path}", "note": f.note_for(f"inputs.{path}")}
                         for path, entry in model.inputs.items()],
@@ -257,54 +258,6 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
         "commentary": {name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
     }
-
-
-def _compact(paths: list[str]) -> list[str]:
-    """Input paths for the appendix, shortened: provider fields become ``compute.providers`` and a
-    section with three or more fields listed becomes ``section.*`` (model.json keeps them all)."""
-    collapsed: list[str] = []
-    for path in paths:
-        parts = path.split(".")
-        short = "compute.providers" if parts[:2] == ["compute", "providers"] else path
-        if short not in collapsed:
-            collapsed.append(short)
-    counts: dict[str, int] = {}
-    for path in collapsed:
-        if "." in path and path != "compute.providers":
-            counts[path.split(".")[0]] = counts.get(path.split(".")[0], 0) + 1
-    out: list[str] = []
-    for path in collapsed:
-        head = path.split(".")[0]
-        item = f"{head}.*" if "." in path and path != "compute.providers" and counts.get(head, 0) >= 3 else path
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _provenance_rows(model: Model) -> list[dict[str, Any]]:
-    """One appendix row per formula; its id is the anchor every figure of the group links to, so a
-    link from the prose lands on the formula (scenario variants share their base row)."""
-    rows: dict[str, dict[str, Any]] = {}
-    for key, entry in model.provenance.items():
-        parts = key.split(".")
-        group = parts[-1] if parts[0] == "scenarios" else ("monte_carlo" if parts[0] == "monte_carlo" else key)
-        row = rows.get(group)
-        if row is None:  # the row's id is the anchor every figure of the group links to
-            formula = entry.formula.split("; ")[0] if parts[0] == "scenarios" else entry.formula
-            row = rows[group] = {"name": group, "formula": formula, "inputs": _compact(entry.inputs),
-                                 "basis": entry.basis, "source": "; ".join(entry.sources) or None,
-                                 "anchor": anchor(key), "reasons": []}
-        if entry.reason:
-            row["reasons"].append((key, *_reason_parts(entry.reason)))
-    return list(rows.values())
-
-
-def _reason_parts(reason: str) -> tuple[str, str]:
-    """A provenance reason as (kind, why): model.json writes "null: cash never falls below zero" or
-    "undefined: enterprise value is not positive", and the appendix says "<key> is <kind>: <why>", so
-    the kind must not be repeated by the template."""
-    kind, sep, why = reason.partition(": ")
-    return (kind, why) if sep and kind in ("null", "undefined") else ("null", reason)
 
 
 # Value to price moving by at least this much across the training-growth rows of the base-case
@@ -317,7 +270,7 @@ def _grid_summary(model: Model) -> dict[str, Any]:
     values = [v for row in grid for v in row if v is not None]
     ref = "sensitivity.value_to_price"
     centre = len(model.sensitivity.growth_factor) // 2
-    column = [row[centre] for row in grid if row[centre] is not None]
+    column = [v for v in (row[centre] for row in grid) if v is not None]
     spread = max(column) - min(column) if column else None
     return {"min": Fig(min(values) if values else None, ref), "max": Fig(max(values) if values else None, ref),
             "at_or_above": Fig(sum(1 for v in values if v >= 1.0), ref), "cells": Fig(len(values), ref),

@@ -253,7 +253,7 @@ FILTERS["money_in"] = money_in
 
 def markdown(text: str) -> Markup:
     """The analyst's commentary: CommonMark without raw HTML, links to http, https and mailto only."""
-    from reportgen.spec.commentary import render_commentary
+    from reportgen.contract.commentary import render_commentary
 
     # The analyst's headings sit under the brief's own: "# Title" becomes a fourth-level heading.
     html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(6, int(m[2]) + 3)}>", render_commentary(text))

@@ -19,7 +19,7 @@ import multiprocessing
 import resource
 from typing import Any
 
-from reportgen.errors import ReportgenError, TemplateError
+from reportgen.errors import ReportgenError, ResourceLimitError, TemplateError
 
 TIME_LIMIT = 20.0  # seconds, for the rendering and again for the PDF layout; a brief takes about 0.1 s and 3 s
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child (a brief's PDF layout peaks near 0.3 GiB)
@@ -90,12 +90,12 @@ def _context() -> Any:
 
 def _receive(receiver: Any, time_limit: float, what: str) -> Any:
     if not receiver.poll(time_limit):
-        raise TemplateError(f"{what} exceeded the time limit of {time_limit:g} s "
+        raise ResourceLimitError(f"{what} exceeded the time limit of {time_limit:g} s "
                             "(a runaway loop in a --templates file, or output too large?)")
     try:
         outcome = receiver.recv()
     except EOFError:
-        raise TemplateError(f"{what} died (killed, or out of memory)") from None
+        raise ResourceLimitError(f"{what} died (killed, or out of memory)") from None
     if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
         raise TemplateError(outcome[1])
     return outcome[1]

@@ -6,7 +6,6 @@ once per process and reused across briefs.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import logging
 import os
@@ -18,10 +17,16 @@ from reportgen.render.assets import VIRTUAL_ROOT, asset_name, data_url, read_ass
 from reportgen.render.environment import TemplateSet
 
 # WeasyPrint's own list (weasyprint.pdf.VARIANTS less "debug"), kept here so that checking the option
-# does not import WeasyPrint; tests/brief/test_brief_pdf.py fails when the two differ.
+# does not import WeasyPrint, and reportgen's "none" (an untagged PDF of no variant, as briefs were before
+# tagging became the default); tests/brief/test_brief_pdf.py fails when the list and WeasyPrint's differ.
+UNTAGGED = "none"
 PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/a-1a", "pdf/a-2a",
                 "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
-                "pdf/x-5g")
+                "pdf/x-5g", UNTAGGED)
+# Without --pdf-variant a brief is a tagged PDF/UA-1 file: a structure tree (headings, paragraphs, lists,
+# tables with their header cells, figures with their alt text, links), /Lang, the title shown as the window
+# title and the PDF/UA identifier in its XMP metadata (docs/accessibility.md).
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 _MIME = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
          ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".css": "text/css"}
@@ -96,11 +101,6 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0][:300])
 
 
-# A pre-warmed renderer process (see reportgen.build.executors.PdfOffload), set for the duration of
-# a single-brief build: WeasyPrint's import and first-render setup then overlap the model and charts.
-offload: contextvars.ContextVar[Any] = contextvars.ContextVar("pdf_offload", default=None)
-
-
 def prewarm() -> None:
     """Import WeasyPrint and parse the built-in stylesheets and fonts, before there is HTML to render."""
     from weasyprint import HTML
@@ -112,13 +112,23 @@ def prewarm() -> None:
 
 
 def render_pdf(html: str, *, templates: TemplateSet | None = None, variant: str | None = None,
-               identifier: str | None = None) -> tuple[bytes, list[str]]:
-    """The PDF and the warnings of the render (assets refused or missing, fonts not found)."""
-    executor = offload.get()
+               identifier: str | None = None, executor: Any = None) -> tuple[bytes, list[str]]:
+    """The PDF and the warnings of the render (assets refused or missing, fonts not found). With
+    ``executor`` (a warm one-process pool, see batch.executors.run_in_process) it is laid out there."""
     if executor is not None:
         return executor.submit(render_pdf_here, html, templates=templates, variant=variant,
                                identifier=identifier).result()
     return render_pdf_here(html, templates=templates, variant=variant, identifier=identifier)
+
+
+def weasyprint_variant(variant: str | None) -> tuple[str | None, bool]:
+    """WeasyPrint's ``pdf_variant`` and ``pdf_tags`` for reportgen's ``--pdf-variant`` (None: the default).
+    Every variant is tagged (PDF/A and PDF/X included); "none" is the one untagged PDF."""
+    if variant is None:
+        variant = DEFAULT_PDF_VARIANT
+    if variant == UNTAGGED:
+        return None, False
+    return variant, True
 
 
 def render_pdf_here(html: str, *, templates: TemplateSet | None = None, variant: str | None = None,
@@ -133,12 +143,13 @@ def render_pdf_here(html: str, *, templates: TemplateSet | None = None, variant:
     logger.addHandler(collect)
     previous_propagate = logger.propagate
     logger.propagate = False  # warnings are returned, not printed over the progress bar
+    pdf_variant, pdf_tags = weasyprint_variant(variant)
     try:
         document = HTML(string=html, base_url=VIRTUAL_ROOT, url_fetcher=fetcher).render(
-            font_config=font_config, stylesheets=sheets, pdf_variant=variant, pdf_tags=bool(variant))
+            font_config=font_config, stylesheets=sheets, pdf_variant=pdf_variant, pdf_tags=pdf_tags)
         # A fixed identifier (from the content) keeps the same input's PDF byte-identical.
         pdf = document.write_pdf(pdf_identifier=(identifier or hashlib.md5(html.encode()).hexdigest()).encode()[:32],
-                                 pdf_variant=variant, pdf_tags=bool(variant))
+                                 pdf_variant=pdf_variant, pdf_tags=pdf_tags)
     except Exception as exc:
         raise PdfError(f"PDF rendering failed: {type(exc).__name__}: {str(exc)[:200]}") from None
     finally:

@@ -26,8 +26,8 @@ FIGURES_TEST = "tests/model/test_model_golden_figures.py"
 
 
 def golden_bytes(name: str) -> bytes:
+    from reportgen.contract.load import load_spec
     from reportgen.model.run import run_model
-    from reportgen.spec.load import load_spec
 
     content = run_model(load_spec(str(ROOT / "inputs" / f"{name}.yaml"))).to_json_bytes()
     schema = json.loads(content)["schema"]

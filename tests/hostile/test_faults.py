@@ -83,7 +83,7 @@ class _FullDisk:
 
 
 def full_disk_os(needle: str) -> types.ModuleType:
-    """``os`` for reportgen.build.atomic, in which writing a file whose path contains ``needle`` fails."""
+    """``os`` for reportgen.atomic, in which writing a file whose path contains ``needle`` fails."""
 
     class DiskFullOs(types.ModuleType):
         def __getattr__(self, name: str) -> Any:
@@ -96,12 +96,12 @@ def full_disk_os(needle: str) -> types.ModuleType:
     return DiskFullOs("os")
 
 
-# The same, around the real CLI: a subprocess that patches reportgen.build.atomic, then runs reportgen's main.
+# The same, around the real CLI: a subprocess that patches reportgen.atomic, then runs reportgen's main.
 _HARNESS = f"""
 import sys
 if __name__ == "__main__":
     sys.path.insert(0, {str(Path(__file__).parent)!r})
-    import reportgen.build.atomic as atomic
+    import reportgen.atomic as atomic
     from test_faults import full_disk_os
     atomic.os = full_disk_os(sys.argv[1])
     sys.argv = ["reportgen", *sys.argv[2:]]
@@ -143,9 +143,9 @@ def warm(ws: Workspace, charts: Path) -> None:
 def test_disk_full_while_writing_the_pdf(case: Case, ws: Workspace, changed_charts: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process: the write of brief.pdf fails with ENOSPC; the previous brief stays byte-identical."""
-    import reportgen.build.atomic as atomic
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.orchestrate import build
+    import reportgen.atomic as atomic
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build
 
     ws.write(CHANGED)
     warm(ws, changed_charts)
@@ -313,8 +313,8 @@ def test_second_build_while_one_runs(case: Case, background: Background) -> None
 def test_worker_killed_mid_brief(case: Case, ws: Workspace) -> None:
     """Four briefs on two workers; at the first finished brief, one worker is killed (SIGKILL). The briefs it
     had not finished are retried or fail with a clear message; every other brief is built, whole."""
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.orchestrate import build
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build
 
     names = [f"co{i}" for i in range(4)]
     for i, name in enumerate(names):

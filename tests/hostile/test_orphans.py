@@ -2,7 +2,7 @@
 
 After ``kill -9`` of the build alone, its two spawned workers (about 180 MB each) and multiprocessing's resource
 tracker stayed for over a minute. Each worker, and the one-brief PDF helper, now ends when its parent dies
-(reportgen.build.executors.end_with_parent: PR_SET_PDEATHSIG on Linux, and a thread that polls getppid()),
+(reportgen.batch.executors.end_with_parent: PR_SET_PDEATHSIG on Linux, and a thread that polls getppid()),
 and the resource tracker ends once no process holds its pipe any more.
 
 The tests start a real build in a subprocess, kill -9 the parent once its workers exist, and poll (for at most
@@ -143,7 +143,7 @@ time.sleep(120)
 """
 _WORKER = r"""
 import time
-import reportgen.build.executors as executors
+import reportgen.batch.executors as executors
 if {no_signal}:
     executors._death_signal = lambda: None  # the poll alone
 executors.end_with_parent(interval={interval})

@@ -125,9 +125,9 @@ def _secret_yaml(folder: Path) -> Path:
 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "input"))
 def test_input_swapped_for_a_link_never_reads_the_outside_file(case: Case, tmp_path: Path) -> None:
+    from reportgen.contract.load import parse_bundle
+    from reportgen.contract.source import read_input
     from reportgen.errors import SpecError
-    from reportgen.spec.load import parse_bundle
-    from reportgen.spec.source import read_input
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -153,7 +153,7 @@ def test_input_swapped_for_a_link_never_reads_the_outside_file(case: Case, tmp_p
 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "history"))
 def test_history_swapped_for_a_link_never_reads_the_outside_file(case: Case, tmp_path: Path) -> None:
-    from reportgen.spec.source import read_input
+    from reportgen.contract.source import read_input
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -202,8 +202,8 @@ def test_template_swapped_for_a_link_never_reads_the_outside_file(case: Case, tm
 def test_input_folder_swapped_for_a_link_is_not_entered(case: Case, tmp_path: Path) -> None:
     """``inputs/sub`` swapped for a link to an outside folder holding a file of the same name: the input's
     folder is opened through the folder the operator named, without following links."""
+    from reportgen.contract.source import read_input
     from reportgen.errors import SpecError
-    from reportgen.spec.source import read_input
 
     inputs = tmp_path / "inputs"
     (inputs / "sub").mkdir(parents=True)
@@ -232,7 +232,7 @@ def test_planner_hashes_never_see_the_outside_file(case: Case, tmp_path: Path) -
     would make an outside file's change rebuild a brief), and a racing lookup raises nothing."""
     import hashlib
 
-    from reportgen.build.plan import folder_digest, input_sha256
+    from reportgen.batch.plan import folder_digest, input_sha256
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()

@@ -74,8 +74,8 @@ def upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "keys"))
 @pytest.mark.parametrize("package", ["weasyprint", "vl-convert-python", "altair", "jinja2", "numpy", "pydantic"])
 def test_an_upgrade_changes_the_rebuild_key(case: Case, package: str, upgraded: Any) -> None:
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.plan import key_of
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.plan import key_of
 
     options = BuildOptions()
     before = key_of("input", [], "templates", options)
@@ -185,7 +185,7 @@ def test_upgraded_weasyprint_rebuilds_the_brief(case: Case, ws: Workspace, tmp_p
 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "imports"))
 def test_reading_versions_imports_no_package(case: Case) -> None:
-    code = ("import sys, reportgen.versions as v, reportgen.build.plan\n"
+    code = ("import sys, reportgen.versions as v, reportgen.batch.plan\n"
             "v.output_versions(); v.chart_versions()\n"
             "heavy = ['weasyprint', 'vl_convert', 'altair', 'numpy', 'pandas', 'pydantic', 'jinja2',"
             " 'importlib.metadata']\n"

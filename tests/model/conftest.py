@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from modelkit import EXAMPLE, INPUTS
 
+from reportgen.contract.load import load_spec
 from reportgen.model.run import run_model
-from reportgen.spec.load import load_spec
 
 
 @pytest.fixture(scope="session")

@@ -42,7 +42,7 @@ def variant(changes: dict[str, Any], base: dict[str, Any] | None = None):
     """A validated SpecInput: the example (or ``base``) with dotted-path ``changes`` applied.
 
     A value of ``DELETE`` removes the key."""
-    from reportgen.spec.schema import SpecInput
+    from reportgen.contract.schema import SpecInput
 
     data = copy.deepcopy(base if base is not None else example_dict())
     for dotted, value in changes.items():
@@ -65,7 +65,7 @@ DELETE = object()
 def _money_bounds() -> tuple[float, float]:
     """The smallest and largest amount other than 0 the input contract accepts (the spec may bound
     amounts to what a brief can show; without bounds, any positive finite float)."""
-    from reportgen.spec import fields
+    from reportgen.contract import fields
 
     return (getattr(fields, "MONEY_FLOOR", 5e-324), getattr(fields, "MONEY_CEILING", 1.7976931348623157e308))
 
@@ -76,7 +76,7 @@ MONEY_MIN, MONEY_MAX = _money_bounds()
 def unchecked(changes: dict[str, Any]):
     """The validated example with dotted-path ``changes`` applied WITHOUT validation (model_copy):
     figures beyond the input contract, to test the model's own arithmetic guards."""
-    from reportgen.spec.load import load_spec
+    from reportgen.contract.load import load_spec
 
     def put(node, parts, value):
         if not parts:

@@ -203,7 +203,7 @@ def test_a_path_that_overflows_is_null_in_those_years_with_a_reason():
 
 
 def test_a_ratio_that_overflows_is_null_with_a_reason():
-    from reportgen.spec.schema import Peer, PeerProvider
+    from reportgen.contract.schema import Peer, PeerProvider
 
     peer = Peer.model_construct(name="Huge", post_money=1e300, run_rate=1e-300, providers=(
         PeerProvider(name="A", share=1),), growth_y1=None, cash_on_hand=0.0)

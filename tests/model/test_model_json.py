@@ -9,8 +9,8 @@ import json
 import pytest
 from modelkit import ALL_INPUTS, EXAMPLE, SCENARIOS, all_finite, variant
 
+from reportgen.contract.load import load_spec
 from reportgen.model.run import run_model
-from reportgen.spec.load import load_spec
 
 SCHEMA = "reportgen.model/v2"
 # MODEL.md section 4, in its order; reportgen's additions follow them

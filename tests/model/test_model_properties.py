@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from modelkit import MONEY_MAX, MONEY_MIN, all_finite, close, reference_path, scenario_parameters
 
+from reportgen.contract.schema import SpecInput
 from reportgen.model.project import Fixed, project
 from reportgen.model.run import run_model
 from reportgen.model.scenarios import resolve_scenarios
-from reportgen.spec.schema import SpecInput
 
 PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])

@@ -14,8 +14,8 @@ import datetime as dt
 import pytest
 from modelkit import ALL_INPUTS, SCENARIO_FIGURES, SCENARIOS, close, reference_model
 
+from reportgen.contract.schema import SpecInput
 from reportgen.model.run import run_model
-from reportgen.spec.schema import SpecInput
 
 REL = 1e-9
 PEER_KEYS = ("name", "valuation_multiple", "ev_to_forward_revenue", "hhi", "provider_count", "implied_value")

@@ -1,0 +1,206 @@
+"""Where jobs run: in this process, in a pool of spawned worker processes, or on a Dask cluster.
+
+Workers are spawned, never forked: vl-convert deadlocks in a forked child once the parent has used
+it. Each worker warms up once (imports, chart engine, fonts) and then builds brief after brief.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from reportgen.batch.job import Job, Result, run_job
+
+
+def end_with_parent(interval: float = 0.25) -> None:
+    """End this process when the process that started it dies. A pool worker or the PDF helper left behind
+    by a parent killed with SIGKILL (which runs no clean-up) held about 180 MB each, with the resource
+    tracker, for as long as nobody noticed. On Linux the kernel sends SIGKILL at the parent's death
+    (PR_SET_PDEATHSIG); everywhere, a daemon thread also polls os.getppid(), which changes when the process
+    is re-parented, and ends the process with os._exit. The two cover each other: the death signal
+    is tied to the thread that spawned the worker, the poll to the process."""
+    import threading
+
+    parent = os.getppid()
+    if parent <= 1:  # already orphaned
+        os._exit(1)
+    _death_signal()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="reportgen-parent-watchdog", daemon=True).start()
+
+
+def _death_signal() -> None:
+    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; nothing elsewhere (the poll of end_with_parent remains)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def pool_worker() -> None:
+    """The initializer of a spawned pool worker: tied to its parent first, then warmed up."""
+    end_with_parent()
+    warm_worker()
+
+
+def pdf_helper() -> None:
+    """The initializer of the one-brief PDF helper: tied to its parent, then WeasyPrint prewarmed."""
+    from reportgen.render import pdf
+
+    end_with_parent()
+    pdf.prewarm()
+
+
+def warm_worker() -> None:
+    """Pay the fixed costs once per worker: imports, the chart engine, WeasyPrint's modules."""
+    import threading
+
+    from reportgen.charts.render import warm_up
+
+    engine = threading.Thread(target=warm_up, daemon=True)
+    engine.start()  # the JavaScript engine starts while the main thread imports WeasyPrint
+    import altair  # noqa: F401
+    import weasyprint  # noqa: F401
+
+
+    engine.join()
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_in_process(jobs: list[Job], offload_pdf: bool = False) -> Iterator[Result]:
+    """Jobs one after the other in this process. With ``offload_pdf`` (a single brief from the
+    terminal), a spawned process imports WeasyPrint and parses the stylesheets while this one
+    computes the model and draws the charts, then renders the PDF: the two cores overlap the two
+    halves of a cold start."""
+    if not offload_pdf:
+        for job in jobs:
+            yield run_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf_helper)
+    executor.submit(int)  # start the process now, not at the first PDF
+    try:
+        for job in jobs:
+            yield run_job(job, pdf_executor=executor)
+    finally:
+        _stop_helper(executor)
+
+
+def _stop_helper(executor: object) -> None:
+    """End the PDF helper now. Every PDF it rendered has been awaited, so it is idle, or still importing
+    WeasyPrint when the brief failed before its PDF. Left to finish on its own (shutdown(wait=False)), it
+    outlived the build, and a Ctrl-C in ``watch`` then reached it mid-start-up, which printed 'Fatal
+    Python error: init_import_site' on the terminal. Waiting for it would make a failed brief wait for
+    WeasyPrint's import; SIGTERM ends a Python process silently."""
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)  # type: ignore[attr-defined]
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:
+    """Results as they complete. When a worker dies (killed, out of memory), the pool breaks; the
+    briefs it had not finished are then retried one at a time in fresh single-worker pools, so only
+    the brief that kills its worker fails."""
+    broken: list[Job] = []
+    for job, outcome in _pool(jobs, workers):
+        if isinstance(outcome, Result):
+            yield outcome
+        else:
+            broken.append(job)
+    for job in broken:
+        for _, outcome in _pool([job], 1):
+            yield outcome if isinstance(outcome, Result) else _crashed(
+                job, RuntimeError("its worker process died (killed or out of memory)"))
+
+
+def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseException]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                             initializer=pool_worker) as pool:
+        futures = {pool.submit(run_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                yield job, future.result()
+            except BrokenProcessPool as exc:
+                yield job, exc
+            except Exception as exc:
+                yield job, _crashed(job, exc)
+
+
+def _crashed(job: Job, exc: BaseException) -> Result:
+    return Result(job.bundle.display, job.bundle.name, job.key, "failed",
+                  errors=[f"{job.bundle.display}: {exc}"])
+
+
+def run_on_dask(jobs: list[Job], scheduler: str, workers: int) -> Iterator[Result]:
+    """The same jobs on dask.distributed: ``scheduler`` is an address (tcp://host:port) or "local"
+    for a LocalCluster of spawned worker processes on this machine."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        from reportgen.errors import UsageError
+
+        raise UsageError("--scheduler needs dask.distributed: pip install 'reportgen[dask]'") from exc
+    import dask
+
+    cluster = None
+    with dask.config.set({"distributed.worker.multiprocessing-method": "spawn"}):
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+        try:
+            client.run(warm_worker)
+            futures = {client.submit(run_job, job, pure=False, key=f"reportgen-{i}-{job.key[:12]}"): job
+                       for i, job in enumerate(jobs)}
+            for future in as_completed(list(futures)):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:
+                    yield _crashed(job, exc)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,248 @@
+"""Planning: which briefs are out of date. Content hashes of the input, the data files it named last
+time, the templates, the options, reportgen's version and the versions of the packages that shape a
+brief, against the manifest under the output folder. Standard library only (reportgen.contract.source's
+guarded readers, reportgen.safe_open and reportgen.versions are too): a build with nothing to do never
+imports the rendering stack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportgen import __version__
+from reportgen.batch.options import BuildOptions
+from reportgen.contract.source import MAX_DATA_BYTES, read_input_file
+from reportgen.paths import builtin_templates
+from reportgen.safe_open import Folder, read_fd
+from reportgen.versions import output_versions
+
+STATE_DIR = ".reportgen"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def state_dir(out_dir: str) -> str:
+    return os.path.join(out_dir, STATE_DIR)
+
+
+def folder_digest(root: str) -> str:
+    """Hash of every file under ``root`` (names and contents), in a stable order.
+
+    A user's templates folder is untrusted: a FIFO, a link to /dev/zero or out of the folder, or a huge file
+    is not read (its name and a marker are hashed instead), so hashing can neither hang nor exhaust memory.
+    Every file is opened through its folder's descriptor (reportgen.safe_open), never by a path checked
+    first. Loading the templates (read_template_dir) then refuses it with a message."""
+    digest = hashlib.sha256()
+    try:
+        folder = Folder(root)
+    except OSError as exc:
+        return f"unreadable folder: {type(exc).__name__}"
+    with folder:
+        try:
+            for relative, fd, problem in folder.walk(want=lambda name: not name.endswith((".pyc", "~"))):
+                digest.update(relative.encode() + b"\0")
+                if fd is None:
+                    digest.update(f"{problem}\0".encode())
+                    continue
+                try:
+                    digest.update(hashlib.sha256(read_fd(fd, MAX_DATA_BYTES)).digest())
+                except OSError as exc:
+                    digest.update(f"unreadable: {type(exc).__name__}".encode())
+                finally:
+                    os.close(fd)
+        except OSError as exc:  # a folder removed while it was walked
+            digest.update(f"unreadable: {type(exc).__name__}".encode())
+    return digest.hexdigest()
+
+
+def templates_digest(templates_dir: str | None) -> str:
+    digest = hashlib.sha256(folder_digest(builtin_templates()).encode())
+    if templates_dir:
+        digest.update(b"user\0" + folder_digest(os.path.realpath(templates_dir)).encode())
+    return digest.hexdigest()
+
+
+def data_sha256(input_path: str, written: str, root: str | None = None) -> str | None:
+    """sha256 of a data file as the input names it (``written``), read as read_input reads it: through the
+    descriptor of the input's folder, without following a link out of it, a regular file of at most 20 MiB,
+    opened non-blocking and checked with fstat. Anything else (missing, outside, a FIFO, a device, a folder,
+    too large) is None, which makes the brief out of date, so that read_input reports it with its location. A
+    plain open() and read() here hung on a FIFO and read /dev/zero until memory ran out."""
+    from reportgen.contract.source import input_folder
+
+    try:
+        with input_folder(input_path, root) as folder:
+            return hashlib.sha256(folder.read(written, MAX_DATA_BYTES)).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def input_sha256(path: str, root: str | None = None) -> str | None:
+    """sha256 of an input file under read_input's rules (regular, at most 1 MiB, not a link out of its
+    folder), or None."""
+    try:
+        return hashlib.sha256(read_input_file(path, root)).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class Manifest:
+    path: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Briefs whose last build failed for a reason their bytes, options and versions decide (an invalid
+    # input, a template error): the same key fails the same way, so it is reported again without a worker.
+    failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out_dir: str) -> Manifest:
+        path = os.path.join(state_dir(out_dir), MANIFEST)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if data.get("version") == MANIFEST_VERSION and isinstance(data.get("entries"), dict):
+                failures = data.get("failures")
+                return cls(path, data["entries"], failures if isinstance(failures, dict) else {})
+        except (OSError, ValueError):
+            pass  # no manifest, or a damaged one: everything is out of date
+        return cls(path, {})
+
+    def record_failure(self, result: Any) -> None:
+        self.failures[result.name] = {"input": result.input, "key": result.key, "errors": result.errors,
+                                      "data_written": result.data_written}
+
+    def to_bytes(self) -> bytes:
+        document = {"version": MANIFEST_VERSION, "entries": dict(sorted(self.entries.items())),
+                    "failures": dict(sorted(self.failures.items()))}
+        return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    def save(self) -> None:
+        from reportgen.atomic import write_atomic
+
+        write_atomic(self.path, self.to_bytes())
+
+
+@dataclass(frozen=True)
+class PlannedBrief:
+    input: str
+    name: str
+    key: str
+    out_of_date: bool
+    reason: str
+    problem: str | None = None  # a located error that refuses the brief before anything is read
+    root: str | None = None  # the folder the operator named that the input was found under (see input_roots)
+    cached_errors: list[str] | None = None  # the errors of the last build of this very key, which failed
+
+
+def brief_key(input_path: str, data_written: list[str], templates: str, options: BuildOptions,
+              root: str | None = None) -> str:
+    """The key of a brief as its files on disk stand now (the planner's view). Data files are named as the
+    input names them, relative to its folder: a copied or moved folder of inputs keeps its keys."""
+    return key_of(input_sha256(input_path, root),
+                  [(written, data_sha256(input_path, written, root)) for written in data_written], templates, options)
+
+
+def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates: str, options: BuildOptions) -> str:
+    """The key of a brief from the hashes of its input and data files. The build records the key of the
+    bytes a brief was built from, not of the files as they are when it is written: an input saved
+    while its brief was building must stay out of date. The versions of the packages that shape a brief's
+    files (WeasyPrint, vl-convert, altair, jinja2, ...) are part of it: an upgrade rebuilds every brief."""
+    digest = hashlib.sha256()
+    for part in (__version__, output_versions(), templates, options.output_digest(), input_sha or "missing"):
+        digest.update(part.encode() + b"\0")
+    for path, sha in data:
+        digest.update(path.encode() + b"\0" + (sha or "missing").encode() + b"\0")
+    return digest.hexdigest()
+
+
+def output_name(input_path: str) -> str:
+    return os.path.splitext(os.path.basename(input_path))[0]
+
+
+def reserved_name(name: str) -> str | None:
+    """Why a brief may not have the folder OUT/``name``, or None. The index page and reportgen's own
+    state live beside the briefs' folders: an input named index.html.yaml would otherwise take the
+    index's place for good, and one named .reportgen.yaml would write into the manifest's folder."""
+    if name.casefold() == "index.html":  # casefold: the folder may be served from a case-blind share
+        return "the index page of the output folder"
+    if not name or name.startswith("."):
+        return "hidden files and reportgen's own state (.reportgen)"
+    return None
+
+
+def name_problem(input_path: str, name: str) -> str | None:
+    """The located error for an input whose brief folder name is reserved."""
+    from reportgen.errors import Problem
+
+    why = reserved_name(name)
+    if why is None:
+        return None
+    display = os.path.normpath(input_path) if not os.path.isabs(input_path) else input_path
+    return str(Problem(display, 1, "(file)", f"its name would make the brief's folder {name!r}, which is reserved "
+                       f"for {why}", hint="rename the file"))
+
+
+def expected_files(options: BuildOptions) -> list[str]:
+    names = {"pdf": "brief.pdf", "html": "brief.html", "json": "model.json"}
+    return [names[f] for f in options.formats]
+
+
+def input_roots(paths: list[str], inputs: list[str]) -> dict[str, str]:
+    """For each input found under a folder the operator named, that folder: the input's own folder is then
+    opened through it, one folder at a time without following links (see spec.source.input_folder)."""
+    folders = sorted({os.path.abspath(p) for p in paths if os.path.isdir(p)}, key=len, reverse=True)
+    roots = {}
+    for path in inputs:
+        absolute = os.path.abspath(path)
+        for folder in folders:
+            if absolute.startswith(folder.rstrip(os.sep) + os.sep):
+                roots[path] = folder
+                break
+    return roots
+
+
+def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates: str,
+         roots: dict[str, str] | None = None) -> list[PlannedBrief]:
+    """Each input's plan. An input that cannot even be planned (its folder swapped while it is read, a bug)
+    is that input's failure, with its located error: the other inputs are planned and built."""
+    from reportgen.errors import Problem
+
+    planned = []
+    for path in inputs:
+        name = output_name(path)
+        root = (roots or {}).get(path)
+        try:
+            planned.append(_plan_one(path, name, options, manifest, templates, root))
+        except Exception as exc:
+            display = os.path.normpath(path) if not os.path.isabs(path) else path
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+            problem = str(Problem(display, 1, "(file)", f"cannot be read ({reason})"))
+            planned.append(PlannedBrief(path, name, "", True, "unreadable", problem, root))
+    return planned
+
+
+def _plan_one(path: str, name: str, options: BuildOptions, manifest: Manifest, templates: str,
+              root: str | None) -> PlannedBrief:
+    problem = name_problem(path, name)
+    if problem is not None:  # refused before its file is even read
+        return PlannedBrief(path, name, "", True, "reserved name", problem, root)
+    entry = manifest.entries.get(name) or {}
+    failure = manifest.failures.get(name) or {}
+    # the data files the last attempt named: a failed attempt is newer than the last success
+    written = failure.get("data_written", entry.get("data_written", [])) if failure else entry.get("data_written", [])
+    key = brief_key(path, [str(w) for w in written], templates, options, root)
+    folder = os.path.join(options.out_dir, name)
+    if options.force:
+        return PlannedBrief(path, name, key, True, "forced", root=root)
+    if failure.get("key") == key and isinstance(failure.get("errors"), list):
+        return PlannedBrief(path, name, key, True, "failed before", root=root,
+                            cached_errors=[str(e) for e in failure["errors"]])
+    if entry.get("key") != key:
+        return PlannedBrief(path, name, key, True, "changed" if entry else "new", root=root)
+    if not all(os.path.isfile(os.path.join(folder, f)) for f in expected_files(options)):
+        return PlannedBrief(path, name, key, True, "output missing", root=root)
+    return PlannedBrief(path, name, key, False, "up to date", root=root)

@@ -1,0 +1,101 @@
+"""Publishing what a build made: a brief's files written all or none, the manifest saved as briefs
+complete, the index page, and the leftovers of a build that was killed mid-write."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+
+from reportgen.batch.job import Result
+from reportgen.batch.options import BuildOptions
+from reportgen.batch.plan import Manifest
+
+
+def remove_leftovers(folders: list[str]) -> None:
+    """Temporary files of a build that was killed mid-write (we hold the lock: no build is writing)."""
+    for folder in folders:
+        for sub in (folder, os.path.join(folder, "charts")):
+            try:
+                names = os.listdir(sub)
+            except OSError:
+                continue
+            for name in names:
+                if name.startswith(".tmp-"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(sub, name))
+
+
+def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templates: str) -> None:
+    """Write a brief's files, all or none (model.json renamed last: it is what the next build compares
+    with), drop charts that are no longer drawn, then record the brief in the manifest."""
+    from reportgen.atomic import write_all_atomic
+
+    folder = os.path.join(options.out_dir, result.name)
+    order = sorted(result.files, key=lambda name: (name == "model.json", name))
+    write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
+    charts = os.path.join(folder, "charts")
+    if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
+        for name in os.listdir(charts):
+            if f"charts/{name}" not in result.files and name.endswith(".svg"):
+                os.unlink(os.path.join(charts, name))
+    manifest.entries[result.name] = {
+        "input": result.input,
+        "key": result.key,  # of the bytes it was built from (see _job)
+        "data_files": result.data_files,
+        "data_written": result.data_written,
+        "summary": result.summary,
+        "formats": sorted(options.formats),
+    }
+    result.files = {}  # written: free the memory of a large batch
+
+
+class ManifestSaver:
+    """Saves the manifest at most once a second while briefs complete, and at the end: a thousand
+    briefs do not rewrite a growing manifest a thousand times. A brief written but not yet recorded
+    when the build is killed is simply rebuilt by the next build."""
+
+    INTERVAL = 1.0
+
+    def __init__(self, manifest: Manifest):
+        self.manifest = manifest
+        self.dirty = False
+        self.last = time.monotonic()
+        self.error: OSError | None = None
+
+    def changed(self) -> None:
+        self.dirty = True
+        if time.monotonic() - self.last >= self.INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        """Never raises OSError (it runs in a ``finally``, where a raise would hide the build's report):
+        a failed save is kept in ``error``, stays dirty and is retried by the next flush."""
+        if self.dirty:
+            try:
+                self.manifest.save()
+            except OSError as exc:
+                self.error = exc
+            else:
+                self.dirty = False
+                self.error = None  # a later save recorded everything the failed one missed
+        self.last = time.monotonic()
+
+
+def write_index(options: BuildOptions, manifest: Manifest) -> str:
+    from reportgen.atomic import write_atomic
+    from reportgen.render.index import render_index
+
+    rows = []
+    for name, entry in sorted(manifest.entries.items(), key=lambda item: (item[1].get("summary") or {}).get(
+            "name", item[0]).casefold()):
+        folder = os.path.join(options.out_dir, name)
+        if not os.path.isdir(folder) or not entry.get("summary"):
+            continue
+        rows.append({"folder": name, **entry["summary"],
+                     "has_pdf": os.path.isfile(os.path.join(folder, "brief.pdf")),
+                     "has_html": os.path.isfile(os.path.join(folder, "brief.html")),
+                     "has_json": os.path.isfile(os.path.join(folder, "model.json"))})
+    path = os.path.join(options.out_dir, "index.html")
+    write_atomic(path, render_index(rows).encode("utf-8"))
+    return path

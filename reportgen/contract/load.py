@@ -1,0 +1,259 @@
+"""``load_spec``: an input file in, a validated ``Spec`` out, or a SpecError listing every problem."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, get_args, get_origin
+
+from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
+from reportgen.contract.history import RevenueHistory, load_history
+from reportgen.contract.schema import SpecInput
+from reportgen.contract.source import InputBundle, read_input
+from reportgen.contract.text import decode_input
+from reportgen.errors import Problem, SpecError
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated company: the input as written, its revenue history, and where it came from."""
+
+    input: SpecInput
+    history: RevenueHistory | None
+    bundle: InputBundle
+
+    @property
+    def name(self) -> str:
+        return self.bundle.name
+
+    @property
+    def display(self) -> str:
+        return self.bundle.display
+
+
+def load_spec(path: str) -> Spec:
+    """Read and validate one input file (YAML or JSON, same contract)."""
+    return parse_bundle(read_input(path))
+
+
+def parse_bundle(bundle: InputBundle) -> Spec:
+    """Validate an already-read input. Raises SpecError with every problem of the file."""
+    from pydantic import ValidationError
+
+    text = decode_input(bundle.content, bundle.display)
+    data, where = parse_document(text, bundle.display)
+    if not isinstance(data, dict):
+        raise SpecError([Problem(bundle.display, where.line_of(()), "(document)",
+                                 "must be a mapping of fields starting with 'schema: reportgen/v1'")])
+
+    history_line = where.line_of(("revenue", "history"))
+    problems = [
+        Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint) for p in bundle.problems
+    ]
+    problems += _check_source_keys(data, where)
+    spec_input: SpecInput | None = None
+    try:
+        spec_input = SpecInput.model_validate(data)
+    except ValidationError as exc:
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+        problems += [_problem(error, where) for error in errors if not _echo(error, errors)]
+
+    history = None
+    if bundle.data:  # even when the input has problems: every problem is reported at once
+        item = bundle.data[0]
+        as_of = spec_input.company.as_of if spec_input is not None else None
+        if item.parsed is not None and (spec_input is None or item.parsed[0] == as_of):
+            history, history_problems = item.parsed[1], list(item.parsed[2])
+        else:
+            history, history_problems = load_history(item.content, item.display, as_of)
+        problems += history_problems
+    if problems or spec_input is None:
+        raise SpecError(_unique(problems))
+    return Spec(spec_input, history, bundle)
+
+
+def _echo(error: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
+    """pydantic adds "too short" to a list whose only items failed; the item's error says it all."""
+    if error["type"] != "too_short":
+        return False
+    loc = error["loc"]
+    return any(other["loc"][: len(loc)] == loc and len(other["loc"]) > len(loc) for other in errors)
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+# --- pydantic errors -> located problems ------------------------------------------------------
+
+_PLAIN_MESSAGES = {
+    "missing": "is required",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping",
+    "tuple_type": "must be a list",
+    "list_type": "must be a list",
+}
+
+
+def _problem(error: dict[str, Any], where: Locations) -> Problem:
+    loc: Path = tuple(part for part in error["loc"] if part != "[key]")
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    extra_field = ctx.get("field")
+    if extra_field:
+        loc = (*loc, *(int(p) if p.isdigit() else p for p in str(extra_field).split(".")))
+    hint = ctx.get("hint")
+    if kind == "extra_forbidden":
+        message = "unknown field"
+        hint = _suggest(loc)
+    elif kind == "literal_error":
+        message = f"must be one of {ctx.get('expected', '').replace(chr(39), '')}"
+    elif kind == "too_short":
+        message = f"needs at least {ctx.get('min_length')} item(s)"
+    elif kind == "too_long":
+        message = f"has more than {ctx.get('max_length')} items"
+    else:
+        message = _PLAIN_MESSAGES.get(kind, error["msg"])
+    if kind == "missing":
+        got = None
+    elif extra_field:  # a rule across fields: show what the named field says, if it was written
+        got = where.text_of(loc)
+    else:
+        got = _shown(loc, error.get("input"), where)
+    if kind in ("model_type", "model_attributes_type", "dict_type", "tuple_type", "list_type") and (
+        got is None
+    ):
+        got = type(error.get("input")).__name__
+    return Problem(where.file, where.line_of(loc), dotted(loc) or "(document)", message, got, hint)
+
+
+def _shown(loc: Path, value: Any, where: Locations) -> str | None:
+    text = where.text_of(loc)
+    if text is not None:
+        return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, NonFinite):
+        return value.text
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return None if value is None else repr(value)[:60]
+
+
+def _model_at(loc: Path) -> type | None:
+    """The pydantic model that holds the last element of ``loc`` (to suggest field names)."""
+    from pydantic import BaseModel
+
+    model: Any = SpecInput
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = {info.alias or name: info for name, info in model.model_fields.items()}
+        info = fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        while get_origin(annotation) is not None:
+            args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
+            annotation = args[0] if args else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def _field_names(model: Any) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _suggest(loc: Path) -> str | None:
+    model = _model_at(loc)
+    if model is None or not loc:
+        return None
+    names = _field_names(model)
+    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "expected one of " + ", ".join(names)
+
+
+def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
+    """``sources`` keys must name a field, a list item or a section of the contract (a source covers every
+    field under the path it names), so that a typo does not silently drop a source from the brief."""
+    sources = data.get("sources")
+    if not isinstance(sources, dict):
+        return []
+    problems = []
+    for key in sources:
+        if not isinstance(key, str) or _names_field(data, key):
+            continue
+        problems.append(Problem(where.file, where.line_of(("sources", key)), f"sources.{key}",
+                                "names no field of this input",
+                                hint="keys are field paths such as valuation.post_money, "
+                                     "compute.providers.0 or costs"))
+    return problems
+
+
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+_UNSOURCED = ("sources", "notes", "schema", "commentary")
+
+
+def source_key_parts(key: str) -> list[str | int] | None:
+    """``compute.providers.0.share`` -> ``["compute", "providers", 0, "share"]``; None for a key that is not
+    a path (an empty part, a list index written ``00`` or in other digits than 0-9)."""
+    parts: list[str | int] = []
+    for part in key.split("."):
+        if not part:
+            return None
+        if _INDEX.fullmatch(part):
+            parts.append(int(part))
+        elif part[0].isdigit() or not part.isidentifier() or not part.isascii():
+            return None
+        else:
+            parts.append(part)
+    return parts
+
+
+def _names_field(data: dict[str, Any], key: str) -> bool:
+    parts = source_key_parts(key)
+    if not parts or parts[0] in _UNSOURCED:
+        return False
+    node: Any = data
+    written = 0  # how many parts lead to a value written in the file
+    for part in parts:
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            break
+        written += 1
+    else:
+        # Written in the file; it must also be a field of the contract (an unknown key is reported on its
+        # own, and a source on it would be dropped).
+        return _is_contract_path(parts)
+    # Not written in the file: accept fields and sections of the contract left to their defaults (but not
+    # a list item that does not exist: compute.providers.5.share with two providers).
+    if any(isinstance(part, int) for part in parts[written:]):
+        return False
+    return _is_contract_path(parts)
+
+
+def _is_contract_path(parts: list[str | int]) -> bool:
+    """Whether ``parts`` walks the contract's models: fields by name, list items by index."""
+    if isinstance(parts[-1], int):
+        return _model_at((*parts, "x")) is not None and _is_list_field(parts[:-1])
+    model = _model_at(tuple(parts))
+    return model is not None and parts[-1] in _field_names(model)
+
+
+def _is_list_field(parts: list[str | int]) -> bool:
+    if not parts or isinstance(parts[-1], int):
+        return False
+    model: Any = _model_at(tuple(parts))
+    if model is None:
+        return False
+    info = {i.alias or n: i for n, i in model.model_fields.items()}.get(str(parts[-1]))
+    return info is not None and get_origin(info.annotation) is tuple
