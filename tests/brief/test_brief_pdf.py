@@ -317,9 +317,10 @@ def test_pdfa_build_is_byte_identical_when_repeated(pdfa, tmp_path):
 def test_pdf_variants_are_weasyprints():
     from weasyprint.pdf import VARIANTS
 
-    from reportgen.render.pdf import PDF_VARIANTS
+    from reportgen.render.pdf import PDF_VARIANTS, UNTAGGED
 
-    assert set(PDF_VARIANTS) == set(VARIANTS) - {"debug"}
+    assert set(PDF_VARIANTS) - {UNTAGGED} == set(VARIANTS) - {"debug"}
+    assert UNTAGGED not in VARIANTS
 
 
 @pytest.mark.parametrize("variant", ["pdf/a-2u", "pdf/x-4"])
