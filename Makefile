@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # WeasyPrint draws with Pango; the brief ships its own fonts, DejaVu is the fallback for other scripts.
 APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
-# Tests open briefs in a real Chromium and extract PDF text with poppler; bench uses time and hyperfine.
-APT_TEST := chromium poppler-utils time hyperfine
+# Tests open briefs in a real Chromium and extract PDF text with poppler; the standards tests check PDFs with
+# qpdf and pages with the Nu HTML checker (Java); bench uses time and hyperfine.
+APT_TEST := chromium poppler-utils qpdf default-jre-headless time hyperfine
+# Validators from npm (tests/brief/test_brief_standards.py), inside the ignored .venv. Exact versions: a new
+# release adds rules. --ignore-scripts: vnu-jar's install script would download a Java of its own.
+NPM_TEST := axe-core@4.14.1 vnu-jar@26.9.27
 
 .PHONY: brief test lint bench clean
 .DEFAULT_GOAL := brief
@@ -20,9 +24,11 @@ $(VENV)/.stamp-runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-runtime
+$(VENV)/.stamp-test: pyproject.toml Makefile $(VENV)/.stamp-runtime
 	.ci/apt-ensure $(APT_TEST)
+	command -v npm >/dev/null || .ci/apt-ensure npm
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm install --silent --prefix $(VENV)/node --no-audit --no-fund --ignore-scripts $(NPM_TEST)
 	touch $@
 
 brief: $(VENV)/.stamp-runtime
