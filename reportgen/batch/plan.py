@@ -22,6 +22,7 @@ from reportgen.versions import output_versions
 
 STATE_DIR = ".reportgen"
 MANIFEST = "manifest.json"
+FAILURES = "failures.json"  # known failures, beside the manifest (see Manifest)
 MANIFEST_VERSION = 1
 
 
@@ -92,38 +93,71 @@ def input_sha256(path: str, root: str | None = None) -> str | None:
 
 @dataclass
 class Manifest:
+    """What the output folder holds (``entries``: the briefs built, by the key of their bytes) and, in a
+    file of its own, the briefs whose last build failed for a reason their bytes, options and versions
+    decide (``failures``: an invalid input, a template error): the same key fails the same way, so it
+    is reported again without a worker. A failed build never rewrites the record of what was built."""
+
     path: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Briefs whose last build failed for a reason their bytes, options and versions decide (an invalid
-    # input, a template error): the same key fails the same way, so it is reported again without a worker.
     failures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _saved: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, out_dir: str) -> Manifest:
         path = os.path.join(state_dir(out_dir), MANIFEST)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            if data.get("version") == MANIFEST_VERSION and isinstance(data.get("entries"), dict):
-                failures = data.get("failures")
-                return cls(path, data["entries"], failures if isinstance(failures, dict) else {})
-        except (OSError, ValueError):
-            pass  # no manifest, or a damaged one: everything is out of date
-        return cls(path, {})
+        manifest = cls(path)
+        data = _read_json(path)
+        if data.get("version") == MANIFEST_VERSION and isinstance(data.get("entries"), dict):
+            manifest.entries = data["entries"]  # otherwise (none, or damaged) everything is out of date
+            manifest._saved[path] = manifest._entries_bytes()
+        failures = _read_json(manifest.failures_path)
+        if failures.get("version") == MANIFEST_VERSION and isinstance(failures.get("failures"), dict):
+            manifest.failures = failures["failures"]
+            manifest._saved[manifest.failures_path] = manifest._failures_bytes()
+        return manifest
+
+    @property
+    def failures_path(self) -> str:
+        return os.path.join(os.path.dirname(self.path), FAILURES)
 
     def record_failure(self, result: Any) -> None:
         self.failures[result.name] = {"input": result.input, "key": result.key, "errors": result.errors,
                                       "data_written": result.data_written}
 
+    def _entries_bytes(self) -> bytes:
+        return _dumps({"version": MANIFEST_VERSION, "entries": dict(sorted(self.entries.items()))})
+
+    def _failures_bytes(self) -> bytes:
+        return _dumps({"version": MANIFEST_VERSION, "failures": dict(sorted(self.failures.items()))})
+
     def to_bytes(self) -> bytes:
-        document = {"version": MANIFEST_VERSION, "entries": dict(sorted(self.entries.items())),
-                    "failures": dict(sorted(self.failures.items()))}
-        return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        return self._entries_bytes()
 
     def save(self) -> None:
+        """Write what changed since it was loaded or last saved (an unchanged file is not rewritten)."""
         from reportgen.atomic import write_atomic
 
-        write_atomic(self.path, self.to_bytes())
+        for path, content in ((self.path, self._entries_bytes()), (self.failures_path, self._failures_bytes())):
+            unchanged = self._saved.get(path) == content
+            never_needed = path not in self._saved and ((path == self.failures_path and not self.failures)
+                                                        or (path == self.path and not self.entries))
+            if not (unchanged or never_needed):
+                write_atomic(path, content)
+                self._saved[path] = content
+
+
+def _read_json(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _dumps(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,7 @@ def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float =
 # --- the output folder: snapshots ---------------------------------------------------------------------
 
 LOCK = ".reportgen/build.lock"  # the lock file itself is not output
+FAILURES = ".reportgen/failures.json"  # the record of known failures (reported again without a worker)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -255,7 +256,7 @@ def snapshot(folder: Path) -> dict[str, str]:
         return found
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if relative == LOCK:
+        if relative in (LOCK, FAILURES):
             continue
         if path.is_symlink():
             found[relative] = "link:" + os.readlink(path)

@@ -1,8 +1,9 @@
 """Family 4: numeric traps.
 
-Out-of-range figures, strings and percents where fractions belong, and a discount rate at or below terminal
-growth are located errors. Figures that are in range but overflow the model (30 years of tenfold growth,
-amounts near the float maximum, a unit that scales past it, denormals) build: every non-finite result is a
+Out-of-range figures, strings and percents where fractions belong, a discount rate at or below terminal
+growth, and amounts too large or too small to show (near the float maximum, a unit that scales past it,
+denormals) are located errors. Figures that are in range but strain the model (30 years of tenfold growth,
+two million paths) build: every non-finite result is a
 ``null`` with its reason, model.json has no NaN or Infinity, and no "nan"/"inf" reaches the prose.
 """
 
@@ -53,15 +54,21 @@ CASES = [
                                             "paths: 2000001", "must be between 100 and 2,000,000")),
     # inert: builds, with nulls where the model overflows
     Case(F, "n-extreme-growth", "inert", _EXTREME),
-    Case(F, "n-near-max-amounts", "inert", {
+    # Amounts no brief can show faithfully (near the float maximum, a unit that scales past it,
+    # denormals) are refused where they are written: at most 10^15 and, other than 0, at least 10^-6 of
+    # the unit (the contract's docs). Earlier they built, with nulls where the model overflowed.
+    Case(F, "n-near-max-amounts", "error", ({
         **_EXTREME, "valuation.post_money": _MAX, "valuation.latest_raise": _MAX, "cash_on_hand": _MAX,
         "revenue.run_rate": _MAX, "costs.training_spend": _MAX, "compute.providers.0.commitment": _MAX,
-        "peers.0.post_money": _MAX, "peers.0.run_rate": _MAX}),
-    Case(F, "n-unit-scales-past-max", "inert", {
+        "peers.0.post_money": _MAX, "peers.0.run_rate": _MAX}, "valuation.post_money", "post_money: 1e+308",
+        "is too large to show")),
+    Case(F, "n-unit-scales-past-max", "error", ({
         "company.unit": "billion", "valuation.post_money": 1e300, "revenue.run_rate": 1e300,
-        "costs.training_spend": 1e300, "cash_on_hand": 1e300}),
-    Case(F, "n-denormal-amounts", "inert", {"revenue.run_rate": 5e-324, "valuation.post_money": 5e-324,
-                                            "peers.0.run_rate": 5e-324}),
+        "costs.training_spend": 1e300, "cash_on_hand": 1e300}, "valuation.post_money", "post_money: 1e+300",
+        "is too large to show")),
+    Case(F, "n-denormal-amounts", "error", ({"revenue.run_rate": 5e-324, "valuation.post_money": 5e-324,
+                                             "peers.0.run_rate": 5e-324}, "valuation.post_money",
+                                            "post_money: 5e-324", "is too small to show")),
     Case(F, "n-tiny-discount-rate", "inert", {
         "dcf": {"discount_rate": 1e-9, "terminal_growth": -0.49, "horizon": 30}}),
     Case(F, "n-zero-costs-and-cash", "inert", {
@@ -104,7 +111,7 @@ def test_overflow_builds_with_nulls(case: Case, batch: Batch) -> None:
 
 def test_null_figures_carry_their_reason(batch: Batch) -> None:
     """Where the model overflowed, the appendix says why a figure is null (not a bare blank)."""
-    brief = batch.brief(next(c for c in CASES if c.id == "n-near-max-amounts"))
+    brief = batch.brief(next(c for c in CASES if c.id == "n-extreme-growth"))
     raw = (brief.folder / "model.json").read_text(encoding="utf-8")
     assert "null" in raw
     assert "is null:" in " ".join(brief.html_text.split())
