@@ -124,7 +124,7 @@ def _formats(value: str) -> tuple[str, ...]:
 Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
 OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
 Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
-Strict = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
+StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
                                       "prose, missing glyphs or assets, undefined variables, stale data.")]
 Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
                                                 "built-in ones, block by block (see README).")]
@@ -140,7 +140,7 @@ def build(
     format: Format = "pdf,html,json",
     force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
-    strict: Strict = False,
+    strict: StrictFlag = False,
     templates: Templates = None,
     pdf_variant: PdfVariant = None,
     max_age: MaxAge = None,
@@ -188,7 +188,7 @@ def watch(
     paths: Paths,
     out: OutDir = "outputs",
     format: Format = "pdf,html,json",
-    strict: Strict = False,
+    strict: StrictFlag = False,
     templates: Templates = None,
     pdf_variant: PdfVariant = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.errors import StrictError
+from reportgen.formats import FORMATS
 from reportgen.render.environment import TemplateSet
-
-FORMATS = ("pdf", "html", "json")
 
 
 @dataclass(frozen=True)

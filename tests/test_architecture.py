@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 
 # Bottom to top. A module may import its own layer and the layers below it, never one above.
 LAYERS = [
-    {"errors", "paths", "safe_open", "atomic", "versions"},  # shared helpers, standard library only
+    {"errors", "paths", "safe_open", "atomic", "versions", "formats"},  # shared helpers, standard library only
     {"contract"},  # the input contract
     {"model"},  # numpy model of the contract
     {"charts"},  # altair specs and SVG from a Model
@@ -69,10 +69,8 @@ def test_no_cycle_between_subpackages():
         graph.setdefault(_unit(path), set()).update(_imports(path) - {_unit(path)})
 
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in graph.get(start, ()):
-            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
-                return True
-        return False
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt}))
+                   for nxt in graph.get(start, ()))
 
     cycles = sorted(unit for unit in graph if reaches(unit, unit, {unit}))
     assert cycles == [], f"import cycles through: {cycles}"

@@ -7,8 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from reportgen.errors import UsageError
-
-FORMATS = ("pdf", "html", "json")
+from reportgen.formats import FORMATS
 
 
 @dataclass(frozen=True)

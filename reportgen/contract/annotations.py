@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from reportgen.contract.base import Strict, located
+from reportgen.contract.base import ContractModel, located
 from reportgen.contract.commentary import COMMENTARY_SECTIONS, MAX_SECTION, MAX_TOTAL, commentary_problem
 from reportgen.contract.fields import IsoDate, Text, Url
 
@@ -28,7 +28,7 @@ MarkdownText = Annotated[Text(1, MAX_SECTION, multiline=True) | None, AfterValid
 SOURCE_KINDS = ("reported", "estimate")
 
 
-class Source(Strict):
+class Source(ContractModel):
     """Where the figures of a field, list item or section came from (``sources.<path>``).
 
     A source is written as text (as in v1) or as a mapping ``{text, kind, date, url}``. ``kind`` is
@@ -63,7 +63,7 @@ SourceEntry = Annotated[Source, BeforeValidator(
     _source_form, json_schema_input_type=Annotated[str, Field(min_length=1, max_length=1000)] | Source)]
 
 
-class Commentary(Strict):
+class Commentary(ContractModel):
     """The analyst's own view, per section of the brief: Markdown without raw HTML (``spec.commentary``),
     1 to 4,000 characters each, at most 12,000 in all."""
 

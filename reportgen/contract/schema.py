@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from reportgen.contract.annotations import SOURCE_KINDS, Commentary, Source, SourceEntry
-from reportgen.contract.base import Strict
+from reportgen.contract.base import ContractModel
 from reportgen.contract.base import located as _located
 from reportgen.contract.fields import Currency, Flag, IsoDate, Money, Name, Number, Text, Whole
 from reportgen.contract.names import first_same, fold_key, same_name
@@ -21,24 +21,24 @@ from reportgen.contract.scenarios import SCENARIO_ORDER, resolve_scenarios
 SCENARIO_NAMES = SCENARIO_ORDER
 RATE_SPREAD_DEFAULT = 0.02
 UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-__all__ = ["SOURCE_KINDS", "Commentary", "Source", "SourceEntry", "SpecInput", "Strict"]  # and the sections
+__all__ = ["SOURCE_KINDS", "Commentary", "ContractModel", "Source", "SourceEntry", "SpecInput"]  # and the sections
 
 
-class Company(Strict):
+class Company(ContractModel):
     name: Name(120) = Field(description="Company name, shown as given (escaped); visible text, not a figure.")
     as_of: IsoDate = Field(description="Date of the figures; year t of the model is as_of.year + t.")
     currency: Currency = Field(description="ISO 4217 code of every amount in the file.")
     unit: Literal["thousand", "million", "billion"] = Field(description="Scale of every amount.")
 
 
-class Valuation(Strict):
+class Valuation(ContractModel):
     post_money: Money(positive=True) = Field(description="Latest post-money valuation (the price).")
     latest_raise: Money() = Field(description="The latest inflow of capital.")
     raise_from_cloud_investors: Number(0, 1, fraction="shares") = Field(
         0.0, description="Share of the raise from investors that also sell the company compute.")
 
 
-class Revenue(Strict):
+class Revenue(ContractModel):
     run_rate: Money(positive=True) = Field(description="Annualised revenue today, R0.")
     growth_y1: Number(-0.9, 10, lo_open=True, fraction="rates") = Field(
         description="Revenue growth in year 1, g1.")
@@ -50,7 +50,7 @@ class Revenue(Strict):
                           "period,revenue: past revenue, drawn in a chart.")
 
 
-class Costs(Strict):
+class Costs(ContractModel):
     inference_share: Number(0, 2, fraction="shares") = Field(
         description="Serving compute as a share of revenue today.")
     training_spend: Money() = Field(description="Annual training compute spend today, T0.")
@@ -64,7 +64,7 @@ class Costs(Strict):
         0.0, description="Tax losses carried forward today, L0: offset against later operating profit.")
 
 
-class Provider(Strict):
+class Provider(ContractModel):
     name: Name(120) = Field(description="Compute provider name.")
     share: Number(0, lo_open=True) = Field(
         description="Share of compute spend (normalised with the other providers to sum 1).")
@@ -84,7 +84,7 @@ class Provider(Strict):
         return self
 
 
-class PeerProvider(Strict):
+class PeerProvider(ContractModel):
     name: Name(120) = Field(description="Compute provider name.")
     share: Number(0, lo_open=True) = Field(description="Share of the peer's compute spend.")
 
@@ -104,7 +104,7 @@ def _unique_names(items: tuple, what: str = "provider") -> tuple:
     return items
 
 
-class Peer(Strict):
+class Peer(ContractModel):
     name: Name(120) = Field(description="Peer company name.")
     post_money: Money(positive=True) = Field(description="Peer post-money valuation.")
     run_rate: Money(positive=True) = Field(description="Peer annualised revenue.")
@@ -120,7 +120,7 @@ class Peer(Strict):
         return _unique_names(providers)
 
 
-class Compute(Strict):
+class Compute(ContractModel):
     price_decline: Number(-0.5, 0.9, fraction="rates") = Field(
         0.15, description="Yearly fall in the price of a unit of compute, d.")
     providers: tuple[Provider, ...] = Field(min_length=1, max_length=50,
@@ -132,7 +132,7 @@ class Compute(Strict):
         return _unique_names(providers)
 
 
-class Dcf(Strict):
+class Dcf(ContractModel):
     discount_rate: Number(0, 1, lo_open=True, hi_open=True, fraction="rates") = Field(
         0.12, description="Discount rate r; must exceed terminal_growth.")
     terminal_growth: Number(-0.5, 0.2, lo_open=True, hi_open=True, fraction="rates") = Field(
@@ -147,7 +147,7 @@ class Dcf(Strict):
         return self
 
 
-class ScenarioOverride(Strict):
+class ScenarioOverride(ContractModel):
     growth_factor: Number(0, 10) | None = Field(None, description="Multiplier f on the growth path.")
     fade: Number(0, 1, fraction="rates") | None = Field(None, description="Replaces revenue.fade.")
     price_decline: Number(-0.5, 0.9, fraction="rates") | None = Field(
@@ -158,14 +158,14 @@ class ScenarioOverride(Strict):
         None, description="Replaces costs.training_growth.")
 
 
-class Scenarios(Strict):
+class Scenarios(ContractModel):
     base: ScenarioOverride | None = Field(None, description="Overrides of the base scenario.")
     adoption_plateau: ScenarioOverride | None = Field(None, description="Overrides of adoption_plateau.")
     compute_stagnation: ScenarioOverride | None = Field(None, description="Overrides of compute_stagnation.")
     bull: ScenarioOverride | None = Field(None, description="Overrides of bull.")
 
 
-class MonteCarlo(Strict):
+class MonteCarlo(ContractModel):
     paths: Whole(100, 2_000_000) = Field(10_000, description="Number of simulated paths.")
     seed: Whole(0, 2**63 - 1) = Field(7, description="Seed of numpy.random.default_rng.")
     growth_sd: Number(0, 2) = Field(0.25, description="Relative standard deviation of g1.")
@@ -175,7 +175,7 @@ class MonteCarlo(Strict):
         RATE_SPREAD_DEFAULT, description="Half-width of the uniform spread of the discount rate.")
 
 
-class SpecInput(Strict):
+class SpecInput(ContractModel):
     """One company, as written in its YAML file."""
 
     schema_: Literal["reportgen/v1"] = Field(alias="schema", description="Contract version.")

@@ -41,24 +41,12 @@ class Fig:
     def __hash__(self) -> int:
         return hash((self.value, self.ref))
 
-    @property
-    def defined(self) -> bool:
-        return self.value is not None
-
     def __bool__(self) -> bool:
         # "{% if fig %}" asks whether the figure exists, not whether it is zero
         return self.value is not None
 
     def scaled(self, factor: float) -> Fig:
         return Fig(None if self.value is None else self.value * factor, self.ref, self.source_note, self.basis)
-
-    def minus(self, other: Any) -> Fig:
-        o = self._v(other)
-        return Fig(None if self.value is None or o is None else self.value - o, self.ref, None, self.basis)
-
-
-def fig(value: Any, ref: str | None, notes: dict[str, int] | None = None) -> Fig:
-    return Fig(value, ref, (notes or {}).get(ref) if ref else None)
 
 
 def anchor(ref: str) -> str:

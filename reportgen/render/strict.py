@@ -58,12 +58,6 @@ def text_problems(html: str, input_texts: list[str], fonts_folder: str) -> list[
     return _unformatted(parsed, input_texts) + _missing(parsed, fonts_folder)
 
 
-def unformatted_numbers(html: str, input_texts: list[str]) -> list[str]:
-    """Digits in the brief's text that did not come through a formatting filter. Text taken from the
-    input (names, sources, notes) may contain digits ("3M") and is not counted."""
-    return _unformatted(_parse(html), input_texts)
-
-
 def _unformatted(parsed: _ProseText, input_texts: list[str]) -> list[str]:
     problems = []
     known = sorted((t for t in input_texts if t and any(c.isdigit() for c in t)), key=len, reverse=True)
@@ -95,10 +89,6 @@ def _font_coverage(folder: str) -> frozenset[int]:
 # text made only of these needs no lookup in the fonts' tables.
 _ALWAYS_COVERED = 0x0250
 _TYPOGRAPHY = set("\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2192\u00b7\u2022\u2212")
-
-
-def missing_glyphs(html: str, fonts_folder: str) -> list[str]:
-    return _missing(_parse(html), fonts_folder)
 
 
 def _missing(parsed: _ProseText, fonts_folder: str) -> list[str]:
