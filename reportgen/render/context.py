@@ -3,37 +3,7 @@
 Every number is a ``Fig`` that knows its provenance key; every text from the input is a plain str
 (autoescaped). Templates decide the words; this module only computes and names.
 
-Top-level names (documented for template authors in README "Templates"):
-  target        "pdf" or "html"
-  company       name, as_of (ISO), currency, unit, input (file name)
-  m             headline metrics (valuation_multiple, hhi, ...) as Figs
-  i             input figures by short name (post_money, run_rate, horizon, ...) as Figs;
-                defaults: short name -> whether the input left it to the contract's default
-  j             judgments: multiple, capital_intensity, circularity, concentration, liquidity,
-                terminal_value, funding, valuation_odds (the words of the contract's bands)
-  sc            scenarios by name; scenarios: the same, in order (name, label, figures, series);
-                cash_low is the lower of cash on hand and the lowest year-end cash (the Monte Carlo's
-                definition too); funding_need and dilution say what closing a gap would cost
-  squeeze       earliest squeeze {year, name, label} or None
-  reverse       reverse DCF figures or None; reverse_reason: why it is None
-  mc            Monte Carlo figures (equity_p5 ... prob_zero_value, cash_low_p5 ..., funding_need_p95)
-  grid          sensitivity grid: rows [{training_growth, cells: [Fig]}], growth_factors [Fig], min, max,
-                training_low/high (the base-case column), training_sensitive (its spread >= 0.25x)
-  peers         [{name, post_money, run_rate, valuation_multiple, ev_to_forward_revenue, implied_value,
-                implied_to_price, hhi, provider_count, top_provider, top_share}]
-  providers     the company's providers [{name, share, commitment, years, investor}]
-  top_provider  the largest provider {name, share}; investors: providers that also invested
-  base_years    the base case year by year [{year, revenue, compute_cost, opex, ebit, tax, fcf, cash}];
-                projection_decimals: the one precision its table uses
-  valuation_summary  football-field rows [{method, low, high}]
-  basis         provenance key -> reported | estimate | assumption (the weakest of its inputs)
-  charts        by name: {uri, facts}; chart_order: names in order
-  sources       [{number, text, date, url, fields}] (endnotes); provenance: appendix rows {name,
-                formula, inputs, basis, source, anchor, reasons: [(key, kind, why)]}
-  assumptions   [{path, value, basis, default, anchor, note}]; history: [HistoryPoint] or None
-  changes       what changed since the previous brief, or None
-  notes         analyst notes or None; commentary: the analyst's Markdown by section;
-  version       reportgen's version
+The names, their types and what each holds are documented on ``BriefContext``.
 """
 
 from __future__ import annotations
@@ -48,6 +18,7 @@ from reportgen.contract.commentary import COMMENTARY_SECTIONS
 from reportgen.model.result import Model, Scenario
 from reportgen.render.appendix import provenance_rows
 from reportgen.render.figures import Fig
+from reportgen.render.template_context import BriefContext
 
 INPUT_FIGURES = {
     "post_money": "valuation.post_money",
@@ -149,7 +120,7 @@ def _scenario_view(model: Model, scenario: Scenario, f: _Figures) -> dict[str, A
     }
 
 
-def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any]:
+def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
     f = _Figures(model)
     metrics = {name: f(value, name) for name, value in model.metrics.items()}
     inputs = {short: f(model.input_value(path), f"inputs.{path}") for short, path in INPUT_FIGURES.items()}
@@ -213,16 +184,16 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
     largest = max((abs(v) for key in series for v in getattr(base, key) if v is not None), default=0.0)
 
     images = [ChartImage(c.name, c.svg, c.facts) for c in charts]
-    return {
+    return BriefContext(**{
         "target": target,
         "version": __version__,
         "company": model.company,
-        "m": metrics,
-        "i": inputs,
+        "metrics": metrics,
+        "inputs": inputs,
         "defaults": {short: model.inputs[path].default for short, path in INPUT_FIGURES.items()
                      if path in model.inputs},
-        "j": model.judgments,
-        "sc": by_name,
+        "judgments": model.judgments,
+        "cases": by_name,
         "scenarios": scenarios,
         "squeeze": squeeze,
         "weakest": min(scenarios, key=lambda s: s["cash_low"].value if s["cash_low"].value is not None
@@ -257,7 +228,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> dict[str, Any
         "notes": model.notes,
         # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
         "commentary": {name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
-    }
+    })
 
 
 # Value to price moving by at least this much across the training-growth rows of the base-case

@@ -21,7 +21,7 @@ def render_html(model: Model, charts: list[Any], *, target: str = "html", templa
     """The brief as one HTML document and the render's warnings. ``target`` "html" inlines the screen
     stylesheets (a self-contained page); "pdf" leaves styling to the PDF renderer's parsed sheets."""
     env = environment_for(templates, templates_digest)
-    context = build_context(model, charts, target)
+    context = build_context(model, charts, target).for_template()
     context["stylesheet"] = lambda name: inline_css(name, templates)
     warnings: list[str] = []
     token = render_warnings.set(warnings)
