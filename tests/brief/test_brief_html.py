@@ -212,7 +212,8 @@ def test_figures_carry_their_basis_mark(anthropic):
     assert re.search(r'>\$965 billion</a><sup class="note">', html)  # post-money: reported, with its note
     assert re.search(r'>20\.5x</a>(?!<sup class="basis")', html)  # post-money / run-rate: both reported
     assert re.search(r'>\$615 billion</a><sup class="basis" title="assumption">A</sup>', html)  # base equity
-    assert "Marks:" in anthropic.html_text and "an unmarked figure rests on reported figures only" in anthropic.html_text
+    text = anthropic.html_text
+    assert "Marks:" in text and "an unmarked figure rests on reported figures only" in text
     model = anthropic.model
     assert model["provenance"]["valuation_multiple"]["basis"] == "reported"
     assert model["provenance"]["scenarios.base.equity_value"]["basis"] == "assumption"
