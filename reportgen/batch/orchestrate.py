@@ -22,7 +22,7 @@ from reportgen.batch.job import Job, Result, failed_to_read
 from reportgen.batch.lock import locked, prepare_out_dir
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.plan import Manifest, PlannedBrief, input_roots, key_of, plan, state_dir, templates_digest
-from reportgen.batch.publish import ManifestSaver, remove_leftovers, write_brief, write_index
+from reportgen.batch.publish import ManifestSaver, remove_leftovers, write_brief, write_failure, write_index
 from reportgen.errors import SpecError, UsageError
 
 Event = Callable[[str, Any], None]
@@ -131,8 +131,7 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
                     write_brief(result, options, manifest, templates)
                 except OSError as exc:
                     result.status = "failed"
-                    result.errors = [f"{result.input}: could not write {os.path.join(options.out_dir, result.name)}: "
-                                     f"{exc.strerror or exc}; the previous brief is unchanged"]
+                    result.errors = [write_failure(result, options, exc)]
                 else:
                     # Outside the try above: the brief's files are renamed by now, so a manifest that cannot
                     # be saved must not be reported as "the previous brief is unchanged".

@@ -27,18 +27,25 @@ def remove_leftovers(folders: list[str]) -> None:
 
 
 def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templates: str) -> None:
-    """Write a brief's files, all or none (model.json renamed last: it is what the next build compares
-    with), drop charts that are no longer drawn, then record the brief in the manifest."""
-    from reportgen.atomic import write_all_atomic
+    """Write a brief's files as one generation, all new or all as they were (reportgen.atomic.write_all_atomic;
+    model.json renamed last: it is what the next build compares with), drop charts that are no longer drawn,
+    then record the brief in the manifest. Raises OSError only when the previous brief is unchanged, or
+    PartialWriteError when it could not be put back (its manifest entry is then dropped: it is rebuilt)."""
+    from reportgen.atomic import PartialWriteError, write_all_atomic
 
     folder = os.path.join(options.out_dir, result.name)
     order = sorted(result.files, key=lambda name: (name == "model.json", name))
-    write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
+    try:
+        write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
+    except PartialWriteError:
+        manifest.entries.pop(result.name, None)
+        raise
     charts = os.path.join(folder, "charts")
     if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
         for name in os.listdir(charts):
             if f"charts/{name}" not in result.files and name.endswith(".svg"):
-                os.unlink(os.path.join(charts, name))
+                with contextlib.suppress(OSError):  # the new brief is published: a stale chart is only litter
+                    os.unlink(os.path.join(charts, name))
     manifest.entries[result.name] = {
         "input": result.input,
         "key": result.key,  # of the bytes it was built from (see _job)
@@ -48,6 +55,23 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
         "formats": sorted(options.formats),
     }
     result.files = {}  # written: free the memory of a large batch
+
+
+def write_failure(result: Result, options: BuildOptions, exc: OSError) -> str:
+    """What a failed write_brief did, in one line: which file, why, and in what state the brief is."""
+    from reportgen.atomic import PartialWriteError
+
+    folder = os.path.join(options.out_dir, result.name)
+    reason = exc.strerror or str(exc)
+    name = exc.filename if isinstance(exc.filename, str) else None
+    if name and not os.path.basename(name).startswith(".tmp-") and (
+            os.path.abspath(name).startswith(os.path.abspath(folder) + os.sep)):
+        reason = f"{os.path.relpath(os.path.abspath(name), os.path.abspath(folder))}: {reason}"
+    if isinstance(exc, PartialWriteError):
+        return (f"{result.input}: could not write {folder}: {reason}; the brief's files are partly new and "
+                "partly old, and the next build rebuilds it")
+    return (f"{result.input}: could not write {folder}: {reason}; the previous brief is unchanged (none of its "
+            "files was replaced)")
 
 
 class ManifestSaver:

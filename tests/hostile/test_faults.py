@@ -58,6 +58,11 @@ CASES = [
     Case(F, "f-second-build-while-one-runs", "error", None),
     Case(F, "f-worker-killed", "inert", None),
     Case(F, "f-leftover-temp-files", "inert", None),
+    # One generation: a brief's files are all new or all old, whatever stands in the way of one of them.
+    Case(F, "f-folder-on-brief-pdf", "error", "brief.pdf"),
+    Case(F, "f-folder-on-chart", "error", "charts"),
+    Case(F, "f-rename-fails-midway", "error", 2),
+    Case(F, "f-put-back-fails", "error", None),
 ]
 
 
@@ -366,3 +371,121 @@ def test_leftover_temp_files_are_removed(case: Case, ws: Workspace) -> None:
     assert not list(ws.out.rglob(".tmp-*"))
     files = snapshot(ws.out)
     assert {"acme/brief.pdf", "acme/brief.html", "acme/model.json", "index.html"} <= set(files)
+
+
+# --- one generation: all new or all old ------------------------------------------------------------------
+
+def _squat(path: Path) -> None:
+    """A folder (not empty, so that no rename can replace it) where a file of the brief must go."""
+    path.unlink()
+    path.mkdir()
+    (path / "squatter.txt").write_text("in the way\n")
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-folder-on-brief-pdf"))
+def test_folder_on_a_target_replaces_nothing(case: Case, ws: Workspace, changed_charts: Path) -> None:
+    """Issue 16: with a folder on out/acme/brief.pdf and the input changed, brief.html was replaced, model.json
+    and the charts stayed old, .tmp-* files stayed behind, and the build said the brief was unchanged."""
+    ws.write(CHANGED)
+    warm(ws, changed_charts)
+    _squat(ws.out / "acme" / case.data)
+    before = ws.snapshot()
+    run = ws.build()
+    assert_clean_failure(run)
+    assert (f"{INPUT}: could not write out/acme: {case.data}: is a folder, not a file; the previous brief is "
+            "unchanged") in run.output, str(run)
+    assert_unchanged(before, ws.snapshot())
+    assert not list(ws.out.rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-folder-on-chart"))
+def test_folder_on_a_chart_replaces_nothing(case: Case, ws: Workspace, changed_charts: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process, a folder on the last chart (renamed after brief.html and brief.pdf): nothing is replaced."""
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build
+
+    ws.write(CHANGED)
+    warm(ws, changed_charts)
+    chart = sorted((ws.out / "acme" / case.data).glob("*.svg"))[-1]
+    _squat(chart)
+    before = ws.snapshot()
+    monkeypatch.chdir(ws.root)
+    report = build([INPUT], BuildOptions(out_dir="out"))
+    assert report.exit_code == 1
+    (error,) = report.failed[0].errors
+    assert f"charts/{chart.name}: is a folder, not a file; the previous brief is unchanged" in error
+    assert_unchanged(before, ws.snapshot())
+    assert not list(ws.out.rglob(".tmp-*"))
+
+
+def _generation(folder: Path) -> list[tuple[str, bytes]]:
+    (folder / "sub").mkdir(parents=True, exist_ok=True)
+    for name in ("a.txt", "sub/b.txt", "c.txt"):
+        (folder / name).write_bytes(b"old " + name.encode())
+    return [(str(folder / name), b"new " + name.encode()) for name in ("a.txt", "sub/b.txt", "c.txt", "d.txt")]
+
+
+def _failing_replace(monkeypatch: pytest.MonkeyPatch, atomic: Any, fail_at: int, put_back_fails: bool) -> None:
+    """os.replace in reportgen.atomic fails at its ``fail_at``-th call (1-based) and, with ``put_back_fails``,
+    at every call after it (the put-back)."""
+    calls = {"n": 0}
+
+    class Os(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        def replace(self, source: str, target: str) -> None:
+            calls["n"] += 1
+            if calls["n"] == fail_at or (put_back_fails and calls["n"] > fail_at):
+                raise OSError(errno.EIO, os.strerror(errno.EIO), target)
+            os.replace(source, target)
+
+    monkeypatch.setattr(atomic, "os", Os("os"))
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-rename-fails-midway"))
+def test_a_failed_rename_puts_the_earlier_files_back(case: Case, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rename of the third file fails after two were replaced: they are put back, the fourth (new) file
+    never appears, and no temporary file or backup link remains."""
+    import reportgen.atomic as atomic
+
+    files = _generation(tmp_path)
+    before = snapshot(tmp_path)
+    _failing_replace(monkeypatch, atomic, case.data + 1, put_back_fails=False)
+    with pytest.raises(OSError) as raised:
+        atomic.write_all_atomic(files)
+    monkeypatch.undo()
+    assert not isinstance(raised.value, atomic.PartialWriteError)
+    assert snapshot(tmp_path) == before
+    atomic.write_all_atomic(files)  # and then it works, all new
+    assert {p: Path(p).read_bytes() for p, _ in files} == dict(files)
+    assert not list(tmp_path.rglob(".tmp-*"))
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-put-back-fails"))
+def test_a_failed_put_back_is_reported_as_partial(case: Case, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """When even the put-back fails, the error says the set is mixed, and the build's message says the brief
+    is partly new and will be rebuilt, never that it is unchanged; its manifest entry is dropped."""
+    import reportgen.atomic as atomic
+    from reportgen.batch.job import Result
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.plan import Manifest
+    from reportgen.batch.publish import write_brief, write_failure
+
+    folder = tmp_path / "out" / "acme"
+    files = _generation(folder)
+    _failing_replace(monkeypatch, atomic, 3, put_back_fails=True)
+    result = Result(INPUT, "acme", "k", "built", files={Path(p).relative_to(folder).as_posix(): c for p, c in files})
+    manifest = Manifest(str(tmp_path / "out" / ".reportgen" / "manifest.json"), entries={"acme": {"key": "old"}})
+    options = BuildOptions(out_dir=str(tmp_path / "out"))
+    with pytest.raises(atomic.PartialWriteError) as raised:
+        write_brief(result, options, manifest, "")
+    monkeypatch.undo()
+    message = write_failure(result, options, raised.value)
+    assert "partly new and partly old" in message and "the next build rebuilds it" in message, message
+    assert "unchanged" not in message
+    assert "acme" not in manifest.entries
+    assert not list(tmp_path.rglob(".tmp-*"))
