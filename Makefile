@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # WeasyPrint draws with Pango; the brief ships its own fonts, DejaVu is the fallback for other scripts.
-APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+# libharfbuzz-subset0: WeasyPrint subsets fonts with HarfBuzz (without it, fontTools: several times slower, and a warning).
+APT_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core
 # Tests open briefs in a real Chromium and extract PDF text with poppler; the standards tests check PDFs with
 # qpdf and pages with the Nu HTML checker (Java); bench uses time and hyperfine.
 APT_TEST := chromium poppler-utils qpdf default-jre-headless time hyperfine
