@@ -36,83 +36,17 @@ import urllib.parse
 from html.parser import HTMLParser
 
 from reportgen.errors import ReportgenError, TemplateError
-from reportgen.render.assets import VIRTUAL_ROOT, asset_name, css_problems, data_url, read_asset
-from reportgen.render.environment import CONTENT_SECURITY_POLICY, TemplateSet
+from reportgen.render.assets import VIRTUAL_ROOT, asset_name, css_problems, read_asset
+from reportgen.render.environment import TemplateSet
+from reportgen.render.markup_rules import (
+    attribute_problems,
+    element_problems,
+    is_policy,
+    svg_content_problems,
+)
 
 MAX_IMAGE_BYTES = 2 << 20  # an inlined image; the whole built-in brief is about 0.2 MB
 _IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
-
-# Elements a brief is made of. Anything else (script, iframe, object, embed, link, base, form, svg,
-# math, audio, video, a custom element ...) is refused: a whitelist does not need to know every way
-# an element can run or load something.
-ALLOWED_ELEMENTS = frozenset({
-    "html", "head", "body", "meta", "title", "style",
-    "div", "span", "p", "a", "br", "hr", "wbr", "img", "figure", "figcaption",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "main", "nav", "section", "article", "aside",
-    "address", "hgroup", "search",
-    "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "ul", "ol", "li", "dl", "dt", "dd", "menu",
-    "strong", "em", "b", "i", "u", "s", "small", "sub", "sup", "code", "pre", "kbd", "samp", "var", "abbr",
-    "cite", "q", "blockquote", "mark", "time", "data", "del", "ins", "dfn", "bdi", "bdo", "ruby", "rt", "rp",
-    "details", "summary",
-})
-# Attributes a browser (or a printer) dereferences as a URL.
-URL_ATTRIBUTES = frozenset({
-    "src", "href", "srcset", "imagesrcset", "action", "formaction", "data", "poster", "background", "cite",
-    "longdesc", "usemap", "manifest", "ping", "lowsrc", "dynsrc", "xlink:href", "archive", "codebase",
-    "classid", "profile", "icon", "itemtype", "itemid", "content-location", "attributionsrc",
-})
-
-
-def _attribute_problems(tag: str, name: str, value: str, relative_links: bool) -> list[str]:
-    """What is wrong with one attribute of an element (an <img src> to inline is handled by the caller)."""
-    if name.startswith("on"):
-        return [f"<{tag} {name}=...> event handler is not allowed (script)"]
-    if name == "style":
-        found = css_problems(value, declarations=True)
-        return [f"<{tag} style=...> loads an external resource or uses CSS outside the whitelist "
-                f"({', '.join(found[:3])})"] if found else []
-    if name in URL_ATTRIBUTES:
-        target = value.strip()
-        if name == "href" and target.startswith("#") and len(target) > 1:
-            return []
-        if relative_links and tag == "a" and name == "href" and _relative_link(target):
-            return []
-        if not target.lower().startswith("data:") or name != "src":
-            return [f"<{tag} {name}={target[:80]!r}> refers to an external resource"]
-        if target.lower().startswith("data:image/svg+xml"):
-            return _svg_uri_problems(tag, target)
-    return []
-
-
-def _element_problems(tag: str, attrs: dict[str, str]) -> list[str]:
-    problems = []
-    if tag not in ALLOWED_ELEMENTS:
-        what = "script" if tag == "script" else "an element that runs or loads something, or is not part of a brief"
-        problems.append(f"<{tag}> element is not allowed ({what})")
-    if tag == "meta" and "http-equiv" in attrs and not _is_policy(attrs):
-        problems.append("<meta http-equiv> is not allowed (except reportgen's own Content-Security-Policy)")
-    return problems
-
-
-def _is_policy(attrs: dict[str, str]) -> bool:
-    """reportgen's Content-Security-Policy <meta>, exactly (any other policy or http-equiv is refused)."""
-    return ((attrs.get("http-equiv") or "").strip().lower() == "content-security-policy"
-            and (attrs.get("content") or "").strip() == CONTENT_SECURITY_POLICY)
-
-
-_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
-
-
-def _relative_link(target: str) -> bool:
-    """A link to a file next to the page, as a browser's URL parser reads it (it drops tabs and newlines
-    and decodes %2e as a dot): no scheme, no host, no backslash, no ``..``."""
-    cleaned = re.sub(r"[\t\n\r]", "", target).strip(_C0_AND_SPACE)
-    if not cleaned or re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", cleaned) or cleaned.startswith("/") or "\\" in cleaned:
-        return False
-    path = urllib.parse.unquote(cleaned.split("?")[0].split("#")[0])
-    return ".." not in path.split("/") and ":" not in cleaned.split("/")[0]
-
 
 class _Check(HTMLParser):
     """html.parser's pass: finds the <img> tags to inline, with their positions, and locates problems by
@@ -130,7 +64,7 @@ class _Check(HTMLParser):
         self.problems.append((text, self.get_starttag_text() or "", self.getpos()[0]))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for problem in _element_problems(tag, {name: value or "" for name, value in attrs}):
+        for problem in element_problems(tag, {name: value or "" for name, value in attrs}):
             self._problem(problem)
         if tag == "style":
             self.style = []
@@ -144,7 +78,7 @@ class _Check(HTMLParser):
                     self._problem(f"<img src={target[:80]!r}> refers to an external resource (asset refused: "
                                   "only images of the templates' assets folder are inlined)")
                 continue
-            for problem in _attribute_problems(tag, name, value, self.relative_links):
+            for problem in attribute_problems(tag, name, value, self.relative_links):
                 self._problem(problem)
         if inlined is not None:
             rebuilt = "".join(f' {n}="{_attr(inlined if n == "src" else v or "")}"' for n, v in attrs)
@@ -177,18 +111,9 @@ class _Check(HTMLParser):
             return None
         if len(content) > MAX_IMAGE_BYTES:
             return None
-        if mime == "image/svg+xml" and _svg_problems(content):
+        if mime == "image/svg+xml" and svg_content_problems(content):
             return None
         return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-def _svg_uri_problems(tag: str, uri: str) -> list[str]:
-    try:
-        _, content = data_url(uri)
-    except ValueError:
-        return [f"<{tag}> has an unreadable SVG data: URI"]
-    found = _svg_problems(content)
-    return [f"<{tag}> SVG data: URI refers to an external resource ({found[0]})"] if found else []
 
 
 _HEAD_BEFORE_POLICY = frozenset({"html", "head", "meta"})
@@ -212,15 +137,15 @@ def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
             namespace, local = tag[1:].split("}", 1)
             tag = f"{namespace.rsplit('/', 1)[-1].lower()}:{local}"
         attrs = {name.rsplit("}", 1)[-1].lower(): value or "" for name, value in element.attrib.items()}
-        if tag == "meta" and _is_policy(attrs):
+        if tag == "meta" and is_policy(attrs):
             if not policy_seen:
                 policy_first = True
             policy_seen = True
         elif not policy_seen and (tag not in _HEAD_BEFORE_POLICY or "http-equiv" in attrs):
             policy_seen = True  # something it would govern comes first: the policy is not at the start
-        problems += [(p, f"<{tag}") for p in _element_problems(tag, attrs)]
+        problems += [(p, f"<{tag}") for p in element_problems(tag, attrs)]
         for name, value in attrs.items():
-            problems += [(p, f"{name}=") for p in _attribute_problems(tag, name, value, relative_links)]
+            problems += [(p, f"{name}=") for p in attribute_problems(tag, name, value, relative_links)]
         if tag == "style":
             found = css_problems(element.text or "")
             if found:
@@ -231,15 +156,6 @@ def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
                          "its <head> (<meta http-equiv=\"Content-Security-Policy\" content=\"{{ "
                          "content_security_policy }}\">, before anything but other <meta> elements)", "<head"))
     return problems
-
-
-def _svg_problems(content: bytes) -> list[str]:
-    from reportgen.charts.render import svg_problems
-
-    try:
-        return svg_problems(content.decode("utf-8"))
-    except UnicodeDecodeError:
-        return ["not UTF-8"]
 
 
 def _attr(value: str) -> str:
