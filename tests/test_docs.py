@@ -16,7 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from reportgen.cli import app
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOCS = os.path.join(ROOT, "docs")
@@ -83,12 +83,12 @@ def _input_candidates(path: str) -> set[str]:
 
 
 def test_every_contract_field_has_a_description():
-    missing = [key for key, description in _fields(SpecInput) if not description and "<path>" not in key]
+    missing = [key for key, description in _fields(InputDocument) if not description and "<path>" not in key]
     assert missing == []
 
 
 def test_the_field_walk_reaches_nested_and_v2_fields():
-    paths = {key for key, _ in _fields(SpecInput)}
+    paths = {key for key, _ in _fields(InputDocument)}
     for expected in ("costs.tax_losses", "monte_carlo.rate_spread", "compute.providers.share",
                      "peers.growth_y1", "peers.cash_on_hand", "peers.providers.name",
                      "scenarios.bull.price_decline_delta", "schema"):
@@ -97,7 +97,7 @@ def test_the_field_walk_reaches_nested_and_v2_fields():
 
 def test_every_input_field_is_in_the_contract_doc():
     spans = _code_spans(_contract_text())
-    undocumented = [key for key, _ in _fields(SpecInput) if not _input_candidates(key) & spans]
+    undocumented = [key for key, _ in _fields(InputDocument) if not _input_candidates(key) & spans]
     assert undocumented == [], "input fields missing from docs/contract-input.md"
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from reportgen.contract.schema import Source, SpecInput
+from reportgen.contract.schema import InputDocument, Source
 
 Basis = Literal["reported", "estimate", "assumption"]
 WEAKEST: tuple[Basis, ...] = ("assumption", "estimate", "reported")  # weakest first
@@ -39,7 +39,7 @@ class InputEntry:
     url: str | None
 
 
-def source_for(spec: SpecInput, path: str) -> Source | None:
+def source_for(spec: InputDocument, path: str) -> Source | None:
     """The source covering ``path``: the exact key first, else the nearest enclosing list item or section
     (``compute.providers.0.share`` -> ``compute.providers.0`` -> ``compute.providers`` -> ``compute``)."""
     parts = path.split(".")
@@ -56,7 +56,7 @@ def weakest(bases: Iterable[str]) -> Basis:
     return WEAKEST[min(ranks)] if ranks else "assumption"
 
 
-def input_entries(spec: SpecInput) -> dict[str, InputEntry]:
+def input_entries(spec: InputDocument) -> dict[str, InputEntry]:
     """Every input leaf by field path, in the contract's order: given fields and defaults (flagged
     ``default=True``) alike. Scenario overrides appear only when given, and optional fields left empty
     (``revenue.history``, a peer's ``growth_y1``) not at all. Excludes schema, sources, notes, commentary."""

@@ -10,9 +10,9 @@ AMOUNT_NOTE = ("An amount in company.currency, scaled by company.unit; one other
 
 def contract_schema() -> dict[str, Any]:
     from reportgen.contract.fields import MONEY_CEILING
-    from reportgen.contract.schema import SpecInput
+    from reportgen.contract.schema import InputDocument
 
-    schema = SpecInput.model_json_schema(by_alias=True, mode="validation")
+    schema = InputDocument.model_json_schema(by_alias=True, mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://reportgen.invalid/schema/reportgen-v1.json"
     schema["title"] = "reportgen/v1 company input (model v2)"

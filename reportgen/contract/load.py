@@ -9,7 +9,7 @@ from typing import Any, get_args, get_origin
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
 from reportgen.contract.history import RevenueHistory, load_history
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.contract.source import InputBundle, read_input
 from reportgen.contract.text import decode_input
 from reportgen.errors import Problem, SpecError
@@ -19,7 +19,7 @@ from reportgen.errors import Problem, SpecError
 class Spec:
     """A validated company: the input as written, its revenue history, and where it came from."""
 
-    input: SpecInput
+    input: InputDocument
     history: RevenueHistory | None
     bundle: InputBundle
 
@@ -52,9 +52,9 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint) for p in bundle.problems
     ]
     problems += _check_source_keys(data, where)
-    spec_input: SpecInput | None = None
+    spec_input: InputDocument | None = None
     try:
-        spec_input = SpecInput.model_validate(data)
+        spec_input = InputDocument.model_validate(data)
     except ValidationError as exc:
         errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
         problems += [_problem(error, where) for error in errors if not _echo(error, errors)]
@@ -146,7 +146,7 @@ def _model_at(loc: Path) -> type | None:
     """The pydantic model that holds the last element of ``loc`` (to suggest field names)."""
     from pydantic import BaseModel
 
-    model: Any = SpecInput
+    model: Any = InputDocument
     for part in loc[:-1]:
         if isinstance(part, int):
             continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reportgen.contract.schema import SpecInput
+    from reportgen.contract.schema import InputDocument
 
 SCENARIO_ORDER = ("base", "adoption_plateau", "compute_stagnation", "bull")
 
@@ -34,7 +34,7 @@ class ScenarioParams:
     training_growth: float
 
 
-def resolve_scenarios(spec: SpecInput) -> dict[str, ScenarioParams]:
+def resolve_scenarios(spec: InputDocument) -> dict[str, ScenarioParams]:
     """Defaults first (``SCENARIO_DEFAULTS``), then the input's overrides: ``price_decline`` replaces d,
     ``price_decline_delta`` adds to it. Unnamed parameters keep the input's values."""
     d = spec.compute.price_decline

@@ -21,7 +21,7 @@ from reportgen.contract.scenarios import SCENARIO_ORDER, resolve_scenarios
 SCENARIO_NAMES = SCENARIO_ORDER
 RATE_SPREAD_DEFAULT = 0.02
 UNIT_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-__all__ = ["SOURCE_KINDS", "Commentary", "ContractModel", "Source", "SourceEntry", "SpecInput"]  # and the sections
+__all__ = ["SOURCE_KINDS", "Commentary", "ContractModel", "InputDocument", "Source", "SourceEntry"]  # and the sections
 
 
 class Company(ContractModel):
@@ -175,8 +175,9 @@ class MonteCarlo(ContractModel):
         RATE_SPREAD_DEFAULT, description="Half-width of the uniform spread of the discount rate.")
 
 
-class SpecInput(ContractModel):
-    """One company, as written in its YAML file."""
+class InputDocument(ContractModel):
+    """One company's input document, as written in its YAML file (``Spec.input``; ``Spec`` adds its history
+    table and where it came from)."""
 
     schema_: Literal["reportgen/v1"] = Field(alias="schema", description="Contract version.")
     company: Company = Field(description="Identity of the company.")
@@ -207,7 +208,7 @@ class SpecInput(ContractModel):
         return _unique_names(peers, "peer")
 
     @model_validator(mode="after")
-    def _peers_are_not_the_company(self) -> SpecInput:
+    def _peers_are_not_the_company(self) -> InputDocument:
         for index, peer in enumerate(self.peers):
             if same_name(peer.name, self.company.name):
                 raise _located("duplicate", f"peer {peer.name!r} is the company itself "
@@ -216,7 +217,7 @@ class SpecInput(ContractModel):
         return self
 
     @model_validator(mode="after")
-    def _scenarios_stay_in_range(self) -> SpecInput:
+    def _scenarios_stay_in_range(self) -> InputDocument:
         for name, params in resolve_scenarios(self).items():
             if not -0.5 <= params.price_decline < 1:
                 raise _located("range", "the resulting compute price decline must be at least -0.5 "

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.result import Metrics, Peer, ProviderShare, Scenario
 
 
@@ -46,7 +46,7 @@ def _signed_ratio(numerator: float, denominator: float | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def headline_metrics(spec: SpecInput, base: Scenario) -> Metrics:
+def headline_metrics(spec: InputDocument, base: Scenario) -> Metrics:
     """The company's headline metrics; year-1 figures come from the base scenario. A figure that is
     undefined is None, with its reason in ``Metrics.reasons``."""
     run_rate = spec.revenue.run_rate
@@ -104,7 +104,7 @@ def headline_metrics(spec: SpecInput, base: Scenario) -> Metrics:
     return metrics
 
 
-def peer_figures(spec: SpecInput) -> list[Peer]:
+def peer_figures(spec: InputDocument) -> list[Peer]:
     run_rate = spec.revenue.run_rate
     peers = []
     for peer in spec.peers:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.project import Fixed, project
 from reportgen.model.result import Histogram, MonteCarlo
 from reportgen.model.scenarios import ScenarioParams
@@ -18,7 +18,7 @@ CHUNK = 32_768
 HISTOGRAM_BINS = 40
 
 
-def draw(spec: SpecInput, base: ScenarioParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def draw(spec: InputDocument, base: ScenarioParams) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per-path g1, d, training growth and discount rate, drawn in the contract's order."""
     mc = spec.monte_carlo
     rng = np.random.default_rng(mc.seed)
@@ -34,7 +34,7 @@ def draw(spec: SpecInput, base: ScenarioParams) -> tuple[np.ndarray, np.ndarray,
     return g1, d, tg, r
 
 
-def simulate(spec: SpecInput, fixed: Fixed, base: ScenarioParams, chunk: int = CHUNK) -> MonteCarlo:
+def simulate(spec: InputDocument, fixed: Fixed, base: ScenarioParams, chunk: int = CHUNK) -> MonteCarlo:
     g1, d, tg, r = draw(spec, base)
     n = g1.shape[0]
     equity = np.empty(n)
@@ -71,7 +71,7 @@ def _ratio(value: float | None, price: float) -> float | None:
     return ratio if np.isfinite(ratio) else None
 
 
-def summarise_paths(spec: SpecInput, equity, dcf_equity, revenue_final, cash_low, squeezed) -> MonteCarlo:
+def summarise_paths(spec: InputDocument, equity, dcf_equity, revenue_final, cash_low, squeezed) -> MonteCarlo:
     """The Monte Carlo figures of the contract (and the histogram) from per-path results."""
     post_money = spec.valuation.post_money
     e5, e50, e95 = _quantiles(equity)

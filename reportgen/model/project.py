@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Fixed:
     committed: np.ndarray  # K_t for t = 1..H
 
     @classmethod
-    def from_input(cls, spec: SpecInput) -> Fixed:
+    def from_input(cls, spec: InputDocument) -> Fixed:
         horizon = spec.dcf.horizon
         years = np.arange(1, horizon + 1)
         committed = np.zeros(horizon)

@@ -5,7 +5,7 @@ every figure in the prose links to its entry."""
 from __future__ import annotations
 
 from reportgen.contract.basis import InputEntry, weakest
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.result import Provenance
 
 # Groups of provider fields: a figure names only the ones it reads (concentration reads shares, not
@@ -99,7 +99,7 @@ FORMULAS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def _expand(paths: list[str], spec: SpecInput) -> list[str]:
+def _expand(paths: list[str], spec: InputDocument) -> list[str]:
     """Provider groups become the fields of each provider they stand for, so sources given per
     provider (``compute.providers.0.commitment``) are found, and only for the fields used."""
     out: list[str] = []
@@ -121,7 +121,7 @@ def _covered(path: str, inputs: dict[str, InputEntry]) -> list[InputEntry]:
     return [entry for key, entry in inputs.items() if key.startswith(prefix)]
 
 
-def entry(formula_key: str, spec: SpecInput, inputs: dict[str, InputEntry], reason: str | None = None,
+def entry(formula_key: str, spec: InputDocument, inputs: dict[str, InputEntry], reason: str | None = None,
           scenario: str | None = None) -> Provenance:
     formula, paths = FORMULAS[formula_key]
     if scenario is not None and scenario != "base":

@@ -26,19 +26,19 @@ from reportgen.model.valuation import reverse_dcf, run_scenarios, sensitivity
 if TYPE_CHECKING:
     from reportgen.contract.basis import InputEntry
     from reportgen.contract.load import Spec
-    from reportgen.contract.schema import SpecInput
+    from reportgen.contract.schema import InputDocument
 
 SCENARIO_FIGURES = ("squeeze_year", "fcf_positive_year", "cash_low", "funding_need", "dilution", "dcf_equity",
                     "equity_value", "tv_share", "value_to_price")
 SCENARIO_SERIES = ("revenue", "compute_cost", "opex", "ebit", "tax", "fcf", "cash")
 
 
-def run_model(spec: Spec | SpecInput) -> Model:
+def run_model(spec: Spec | InputDocument) -> Model:
     """Compute every figure of the contract (model v2) for one company."""
     from reportgen.contract.basis import input_entries
-    from reportgen.contract.schema import SpecInput
+    from reportgen.contract.schema import InputDocument
 
-    data: SpecInput = spec if isinstance(spec, SpecInput) else spec.input
+    data: InputDocument = spec if isinstance(spec, InputDocument) else spec.input
     fixed = Fixed.from_input(data)
     params = resolve_scenarios(data)
     base = params["base"]
@@ -100,7 +100,7 @@ def valuation_summary(scenarios: dict[str, Scenario], mc: MonteCarlo, peers: lis
     ]
 
 
-def _provenance(data: SpecInput, inputs: dict[str, InputEntry], metric_reasons: dict[str, str],
+def _provenance(data: InputDocument, inputs: dict[str, InputEntry], metric_reasons: dict[str, str],
                 scenarios: dict[str, Scenario], reverse_missing: bool, reverse_reason: str | None,
                 mc: MonteCarlo, summary: list[ValuationRow]) -> dict[str, Provenance]:
     def entry(key: str, reason: str | None = None, scenario: str | None = None) -> Provenance:
@@ -137,7 +137,7 @@ _METRIC_NAMES = ("valuation_multiple", "raise_to_revenue", "compute_spend", "cap
                  "provider_count", "contribution_margin")
 
 
-def _identity(spec: Any, data: SpecInput) -> Company:
+def _identity(spec: Any, data: InputDocument) -> Company:
     bundle = getattr(spec, "bundle", None)
     return Company(
         name=data.company.name,
@@ -150,7 +150,7 @@ def _identity(spec: Any, data: SpecInput) -> Company:
     )
 
 
-def _providers(data: SpecInput) -> list[Provider]:
+def _providers(data: InputDocument) -> list[Provider]:
     shares = normalised_shares([p.share for p in data.compute.providers])
     return [Provider(p.name, float(s), p.commitment, p.years, p.investor)
             for p, s in zip(data.compute.providers, shares, strict=True)]
@@ -163,7 +163,7 @@ def _history(spec: Any) -> list[HistoryPoint] | None:
     return [HistoryPoint(p.label, p.end.isoformat(), p.revenue) for p in history.points]
 
 
-def _commentary(data: SpecInput) -> dict[str, str]:
+def _commentary(data: InputDocument) -> dict[str, str]:
     commentary = getattr(data, "commentary", None)
     if commentary is None:
         return {}

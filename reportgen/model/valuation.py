@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.project import Fixed, project
 from reportgen.model.result import ReverseDcf, Scenario, Sensitivity
 from reportgen.model.scenarios import ScenarioParams
@@ -29,7 +29,7 @@ def series(values: np.ndarray) -> list[float | None]:
     return [v if math.isfinite(v) else None for v in values.tolist()]
 
 
-def run_scenarios(spec: SpecInput, fixed: Fixed, scenarios: dict[str, ScenarioParams]) -> dict[str, Scenario]:
+def run_scenarios(spec: InputDocument, fixed: Fixed, scenarios: dict[str, ScenarioParams]) -> dict[str, Scenario]:
     names = list(scenarios)
     params = [scenarios[n] for n in names]
     paths = project(
@@ -106,7 +106,7 @@ def run_scenarios(spec: SpecInput, fixed: Fixed, scenarios: dict[str, ScenarioPa
     return results
 
 
-def reverse_dcf(spec: SpecInput, fixed: Fixed, base: ScenarioParams) -> tuple[ReverseDcf | None, str | None]:
+def reverse_dcf(spec: InputDocument, fixed: Fixed, base: ScenarioParams) -> tuple[ReverseDcf | None, str | None]:
     """The growth factor f on the base scenario at which equity value equals the post-money
     valuation, by bisection on [0, 10]; None (with the reason) when the bracket has no sign change.
     The reason returned beside a result is why its implied_cagr is null, if it is."""
@@ -152,7 +152,7 @@ def reverse_dcf(spec: SpecInput, fixed: Fixed, base: ScenarioParams) -> tuple[Re
     return ReverseDcf(implied, implied * spec.revenue.growth_y1, cagr), cagr_reason
 
 
-def sensitivity(spec: SpecInput, fixed: Fixed, base: ScenarioParams) -> Sensitivity:
+def sensitivity(spec: InputDocument, fixed: Fixed, base: ScenarioParams) -> Sensitivity:
     """value_to_price on a 9 x 9 grid: rows training growth + (-0.20 .. +0.20), columns f 0.6 .. 1.4."""
     training = np.array([base.training_growth + step for step in SENSITIVITY_TRAINING_STEPS])
     factors = np.array(SENSITIVITY_GROWTH_FACTORS)

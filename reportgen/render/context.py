@@ -184,51 +184,50 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
     largest = max((abs(v) for key in series for v in getattr(base, key) if v is not None), default=0.0)
 
     images = [ChartImage(c.name, c.svg, c.facts) for c in charts]
-    return BriefContext(**{
-        "target": target,
-        "version": __version__,
-        "company": model.company,
-        "metrics": metrics,
-        "inputs": inputs,
-        "defaults": {short: model.inputs[path].default for short, path in INPUT_FIGURES.items()
+    return BriefContext(
+        target=target,
+        version=__version__,
+        company=model.company,
+        metrics=metrics,
+        inputs=inputs,
+        defaults={short: model.inputs[path].default for short, path in INPUT_FIGURES.items()
                      if path in model.inputs},
-        "judgments": model.judgments,
-        "cases": by_name,
-        "scenarios": scenarios,
-        "squeeze": squeeze,
-        "weakest": min(scenarios, key=lambda s: s["cash_low"].value if s["cash_low"].value is not None
+        judgments=model.judgments,
+        cases=by_name,
+        scenarios=scenarios,
+        squeeze=squeeze,
+        weakest=min(scenarios, key=lambda s: s["cash_low"].value if s["cash_low"].value is not None
                        else float("inf")),
-        "reverse": reverse,
-        "reverse_reason": model.reverse_dcf_reason,
-        "mc": mc,
-        "grid": grid_view,
-        "peers": peers,
-        "providers": providers,
-        "top_provider": top,
-        "investors": investors,
-        "investor_share": f(model.metrics.investor_provider_share, "investor_provider_share"),
-        "base_years": projection,
+        reverse=reverse,
+        reverse_reason=model.reverse_dcf_reason,
+        mc=mc,
+        grid=grid_view,
+        peers=peers,
+        providers=providers,
+        top_provider=top,
+        investors=investors,
+        investor_share=f(model.metrics.investor_provider_share, "investor_provider_share"),
+        base_years=projection,
         # one precision down the whole table: whole units once amounts reach hundreds
-        "projection_decimals": 0 if largest >= 100 else (1 if largest >= 10 else 2),
-        "valuation_summary": [{"method": row.method, "low": f(row.low, f"valuation_summary.{row.method}"),
-                               "high": f(row.high, f"valuation_summary.{row.method}")}
+        projection_decimals=0 if largest >= 100 else (1 if largest >= 10 else 2),
+        valuation_summary=[{"method": row.method, "low": f(row.low, f"valuation_summary.{row.method}"),
+                            "high": f(row.high, f"valuation_summary.{row.method}")}
                               for row in model.valuation_summary],
-        "basis": {key: entry.basis for key, entry in model.provenance.items()},
-        "charts": {image.name: image for image in images},
-        "chart_order": [image.name for image in images],
-        "sources": [{"number": number, "text": text, "date": date, "url": url,
-                     "fields": f.source_fields[number]}
-                    for (text, date, url), number in f.source_numbers.items()],
-        "provenance": provenance_rows(model),
-        "assumptions": [{"path": path, "value": entry.value, "basis": entry.basis, "default": entry.default,
-                         "anchor": f"prov-inputs.{path}", "note": f.note_for(f"inputs.{path}")}
-                        for path, entry in model.inputs.items()],
-        "history": model.history,
-        "changes": model.changes,
-        "notes": model.notes,
+        basis={key: entry.basis for key, entry in model.provenance.items()},
+        charts={image.name: image for image in images},
+        chart_order=[image.name for image in images],
+        sources=[{"number": number, "text": text, "date": date, "url": url, "fields": f.source_fields[number]}
+                 for (text, date, url), number in f.source_numbers.items()],
+        provenance=provenance_rows(model),
+        assumptions=[{"path": path, "value": entry.value, "basis": entry.basis, "default": entry.default,
+                      "anchor": f"prov-inputs.{path}", "note": f.note_for(f"inputs.{path}")}
+                     for path, entry in model.inputs.items()],
+        history=model.history,
+        changes=model.changes,
+        notes=model.notes,
         # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
-        "commentary": {name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
-    })
+        commentary={name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
+    )
 
 
 # Value to price moving by at least this much across the training-growth rows of the base-case

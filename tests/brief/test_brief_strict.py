@@ -17,7 +17,8 @@ INPUT = f"inputs/{STEM}.yaml"
 # template's text, a printf-formatted value and arithmetic on a value.
 UNFORMATTED = builtin("sections/outlook.html.j2") + (
     "<p>The HHI is {{ metrics.hhi }}, and the round was oversubscribed in 42 cases.</p>\n"
-    '<p>Intensity {{ "%.3f"|format(metrics.capital_intensity.value) }}, lock-in {{ metrics.lock_in_years.value * 7 }}.</p>\n'
+    '<p>Intensity {{ "%.3f"|format(metrics.capital_intensity.value) }}, '
+    'lock-in {{ metrics.lock_in_years.value * 7 }}.</p>\n'
 )
 # As the messages quote them: the text check's quote may carry the sentence's comma or full stop.
 NAMED_NUMBERS = [r"'0\.68\d*[,.]?'", r"'42'", r"'1\.138[,.]?'", r"'70(?:\.0)?[,.]?'"]
@@ -87,7 +88,8 @@ def test_without_strict_the_unformatted_number_is_a_printed_warning(strict_unfor
 
 UNDEFINED = {
     "section": ("sections/outlook.html.j2", 4, "<p>{{ no_such_thing.value }}</p>", "no_such_thing"),
-    "partial": ("partials/cover.html.j2", 5, "{% if metrics.no_such_metric > 1 %}<p>big</p>{% endif %}", "no_such_metric"),
+    "partial": ("partials/cover.html.j2", 5, "{% if metrics.no_such_metric > 1 %}<p>big</p>{% endif %}",
+                "no_such_metric"),
     "block": ("brief.html.j2", 4, None, "nickname"),
 }
 

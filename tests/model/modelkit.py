@@ -39,10 +39,10 @@ def example_dict() -> dict[str, Any]:
 
 
 def variant(changes: dict[str, Any], base: dict[str, Any] | None = None):
-    """A validated SpecInput: the example (or ``base``) with dotted-path ``changes`` applied.
+    """A validated InputDocument: the example (or ``base``) with dotted-path ``changes`` applied.
 
     A value of ``DELETE`` removes the key."""
-    from reportgen.contract.schema import SpecInput
+    from reportgen.contract.schema import InputDocument
 
     data = copy.deepcopy(base if base is not None else example_dict())
     for dotted, value in changes.items():
@@ -56,7 +56,7 @@ def variant(changes: dict[str, Any], base: dict[str, Any] | None = None):
             node[int(leaf)] = value
         else:
             node[leaf] = value
-    return SpecInput.model_validate(data)
+    return InputDocument.model_validate(data)
 
 
 DELETE = object()

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from modelkit import MONEY_MAX, MONEY_MIN, all_finite, close, reference_path, scenario_parameters
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.project import Fixed, project
 from reportgen.model.run import run_model
 from reportgen.model.scenarios import resolve_scenarios
@@ -95,7 +95,7 @@ def scenario_override(draw):
 
 
 @st.composite
-def spec_inputs(draw, extreme: bool = False, mc_paths=(100, 500)) -> SpecInput:
+def spec_inputs(draw, extreme: bool = False, mc_paths=(100, 500)) -> InputDocument:
     discount = draw(open_both(0.0, 1.0))
     terminal = draw(open_both(-0.5, min(0.2, discount)))
     assume(discount > terminal)
@@ -141,7 +141,7 @@ def spec_inputs(draw, extreme: bool = False, mc_paths=(100, 500)) -> SpecInput:
                                  ["base", "adoption_plateau", "compute_stagnation", "bull"])))}
     from pydantic import ValidationError
     try:
-        return SpecInput.model_validate(data)
+        return InputDocument.model_validate(data)
     except ValidationError as exc:
         # the only rule a draw may break: overrides pushing a scenario's price decline out of range
         assert all(e["loc"] == () and "price decline" in e["msg"] for e in exc.errors()), exc
@@ -266,7 +266,7 @@ def profitable_inputs(draw):
     update["revenue"].update(growth_y1=draw(closed(0.0, 10.0)), growth_long=draw(closed(0.0, 1.0)))
     update["compute"]["providers"] = [{"name": "Only", "share": 1.0}]
     update["scenarios"] = {}
-    return SpecInput.model_validate(update)
+    return InputDocument.model_validate(update)
 
 
 @PROPERTY_SETTINGS
@@ -384,7 +384,7 @@ def losing_inputs(draw):
     update = data.model_dump(by_alias=True)
     update["costs"].update(opex_share=draw(closed(1.0, 2.0)))
     update["cash_on_hand"] = draw(st.one_of(st.just(0.0), st.floats(1e-6, 10.0)))
-    return SpecInput.model_validate(update)
+    return InputDocument.model_validate(update)
 
 
 @LIMIT_SETTINGS

@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 from modelkit import ALL_INPUTS, SCENARIO_FIGURES, SCENARIOS, close, reference_model
 
-from reportgen.contract.schema import SpecInput
+from reportgen.contract.schema import InputDocument
 from reportgen.model.run import run_model
 
 REL = 1e-9
@@ -79,7 +79,7 @@ def built():
 
     def get(name):
         if name not in cache:
-            data = SpecInput.model_validate(BUILT[name])
+            data = InputDocument.model_validate(BUILT[name])
             cache[name] = (data, run_model(data).to_json())
         return cache[name]
 
