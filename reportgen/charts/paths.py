@@ -103,17 +103,26 @@ def cash_paths(model: Model) -> ChartSpec:
     return ChartSpec("cash", finish(alt.layer(*layers), None, None), facts)
 
 
+# Up to this many periods are drawn as bars, one labelled bar a period; a longer history (the contract
+# allows 2,000 rows) is a line over the periods' end dates, which scales to any length.
+MAX_HISTORY_BARS = 40
+
+
 def revenue_history(model: Model) -> ChartSpec | None:
     import altair as alt
 
     if not model.history:
         return None
-    rows: list[dict[str, Any]] = [{"period": p.period, "revenue": p.revenue} for p in model.history]
+    rows: list[dict[str, Any]] = [{"period": p.period, "end": p.end, "revenue": p.revenue} for p in model.history]
     periods = [r["period"] for r in rows]
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.BAR).encode(
-        x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=-45 if len(rows) > 8 else 0)),
-        y=alt.Y("revenue:Q", title=amount_title(model), axis=alt.Axis(format=AMOUNT_FORMAT)),
-    )
+    y = alt.Y("revenue:Q", title=amount_title(model), axis=alt.Axis(format=AMOUNT_FORMAT))
+    if len(rows) <= MAX_HISTORY_BARS:
+        chart = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.BAR).encode(
+            x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=-45 if len(rows) > 8 else 0)),
+            y=y)
+    else:
+        chart = alt.Chart(alt.Data(values=rows)).mark_line(color=theme.BAR, strokeWidth=1.5).encode(
+            x=alt.X("end:T", title=None, axis=alt.Axis(labelAngle=0, tickCount=8)), y=y)
     facts = {"first_period": periods[0], "last_period": periods[-1], "first": rows[0]["revenue"],
              "last": rows[-1]["revenue"], "count": len(rows)}
     return ChartSpec("history", finish(chart, height=180), facts)

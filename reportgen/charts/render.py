@@ -35,6 +35,14 @@ _SVG_URL_ATTRIBUTES = {"href", "src"}  # xlink:href is "href" in the xlink names
 _SVG_CSS_FETCH = re.compile(r"@import|url\(\s*['\"]?(?!#)|image-set\(|image\(|\\", re.IGNORECASE)
 
 
+# The input fields each chart draws, for an error that names them.
+CHART_INPUTS = {
+    "history": "revenue.history", "revenue_compute": "revenue, costs and scenarios", "cash": "cash_on_hand and the "
+    "scenarios", "provider_mix": "compute.providers and peers", "sensitivity": "costs.training_growth and the "
+    "base scenario", "monte_carlo": "monte_carlo", "valuation_summary": "peers, monte_carlo and the scenarios",
+}
+
+
 class ChartError(ReportgenError):
     """A chart could not be drawn, or its spec or SVG tried to reach outside."""
 
@@ -143,7 +151,10 @@ def _draw(spec: dict[str, Any], cache_dir: str | None) -> tuple[str, str, CacheE
         try:
             svg = engine().vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
         except Exception as exc:  # vl-convert raises ValueError with the JavaScript error text
-            raise ChartError(f"chart could not be drawn: {str(exc).splitlines()[0]}") from None
+            # vl-convert's first line is a generic "conversion failed:"; the JavaScript error follows it
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            reason = next((line for line in lines[1:] if not line.startswith("at ")), lines[0] if lines else "")
+            raise ChartError(f"chart could not be drawn: {reason}") from None
         problems = svg_problems(svg)
         if problems:
             raise ChartError(f"chart SVG refers to an external resource ({problems[0]})")
@@ -273,7 +284,10 @@ def draw_charts(model: Model, cache_dir: str | None = None) -> tuple[list[Chart]
 
     charts, entries = [], []
     for item in chart_specs(model):
-        svg, digest, entry = _draw(item.spec, cache_dir)
+        try:
+            svg, digest, entry = _draw(item.spec, cache_dir)
+        except ChartError as exc:  # say which chart, and the input behind it
+            raise ChartError(f"the {item.name} chart ({CHART_INPUTS.get(item.name, 'the model')}): {exc}") from None
         charts.append(Chart(item.name, titled_svg(svg, item.name, item.facts), item.facts, digest))
         if entry is not None:
             entries.append(entry)
