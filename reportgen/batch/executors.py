@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from reportgen.batch.job import Job, Result, run_job
+
+_WARM: dict[str, WarmRenderer] = {}  # the helper `watch` keeps (warm_renderer)
 
 
 def end_with_parent(interval: float = 0.25) -> None:
@@ -62,14 +66,18 @@ def pool_worker() -> None:
 
 
 def pdf_helper() -> None:
-    """The initializer of the one-brief PDF helper: tied to its parent, then WeasyPrint prewarmed."""
+    """The initializer of the one-brief PDF helper: tied to its parent, then WeasyPrint prewarmed. It ignores
+    Ctrl-C: the terminal signals the whole process group, and the parent ends the helper itself."""
+    import signal
+
     from reportgen.render import pdf
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     end_with_parent()
     pdf.prewarm()
 
 
-def warm_worker() -> None:
+def warm_worker(weasyprint: bool = True) -> None:
     """Pay the fixed costs once per worker: imports, the chart engine, WeasyPrint's modules."""
     import threading
 
@@ -78,9 +86,9 @@ def warm_worker() -> None:
     engine = threading.Thread(target=warm_up, daemon=True)
     engine.start()  # the JavaScript engine starts while the main thread imports WeasyPrint
     import altair  # noqa: F401
-    import weasyprint  # noqa: F401
 
-
+    if weasyprint:
+        import weasyprint as _  # noqa: F401
     engine.join()
 
 
@@ -96,20 +104,74 @@ def run_in_process(jobs: list[Job], offload_pdf: bool = False) -> Iterator[Resul
     terminal), a spawned process imports WeasyPrint and parses the stylesheets while this one
     computes the model and draws the charts, then renders the PDF: the two cores overlap the two
     halves of a cold start."""
+    warm = _WARM.get("pdf")
+    if warm is not None:  # `watch` keeps one helper, already warm, across its builds
+        for job in jobs:
+            yield run_job(job, pdf_executor=warm.executor())
+        return
     if not offload_pdf:
         for job in jobs:
             yield run_job(job)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf_helper)
-    executor.submit(int)  # start the process now, not at the first PDF
+    executor = _start_helper()
     try:
         for job in jobs:
             yield run_job(job, pdf_executor=executor)
     finally:
         _stop_helper(executor)
+
+
+def _start_helper() -> Any:
+    """A spawned one-process pool whose process imports WeasyPrint and parses the stylesheets now. It is
+    spawned with SIGINT ignored (inherited through exec), so a Ctrl-C during its start-up cannot reach it."""
+    import multiprocessing
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf_helper)
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        executor.submit(int)  # start the process now, not at the first PDF
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    return executor
+
+
+class WarmRenderer:
+    """One PDF helper kept warm across builds (``watch``): WeasyPrint imported, fonts and stylesheets parsed
+    once, so a saved input costs the layout, not the start-up. A helper that died is replaced at the next
+    build. The chart engine of this process starts in a thread meanwhile."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._executor: Any = _start_helper()
+        threading.Thread(target=warm_worker, kwargs={"weasyprint": False}, daemon=True).start()
+
+    def executor(self) -> Any:
+        if getattr(self._executor, "_broken", False):
+            _stop_helper(self._executor)
+            self._executor = _start_helper()
+        return self._executor
+
+    def close(self) -> None:
+        _stop_helper(self._executor)
+
+
+@contextmanager
+def warm_renderer() -> Iterator[WarmRenderer]:
+    """While open, every build of this process renders its PDFs in the one warm helper (run_in_process)."""
+    renderer = WarmRenderer()
+    _WARM["pdf"] = renderer
+    try:
+        yield renderer
+    finally:
+        _WARM.pop("pdf", None)
+        renderer.close()
 
 
 def _stop_helper(executor: object) -> None:

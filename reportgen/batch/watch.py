@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from typing import Any
 
+from reportgen.batch.executors import warm_renderer
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.orchestrate import BuildReport, Event, build
 from reportgen.batch.plan import Manifest
@@ -70,16 +72,20 @@ def watch(paths: list[str], options: BuildOptions, on_event: Event | None = None
         roots.append(os.path.realpath(options.templates_dir))
     roots = [r for r in dict.fromkeys(roots) if os.path.isdir(r)]
 
-    report = build(paths, options, on_event)
-    yield report
-    for changes in watch_files(*roots, watch_filter=Relevant(), debounce=DEBOUNCE_MS, step=50,
-                               stop_event=stop, rust_timeout=500, yield_on_timeout=False):
-        changed = {os.path.realpath(path) for _, path in changes}
-        changed = {p for p in changed if p.lower().endswith(interesting) or any(
-            _inside(p, r) for r in roots[-2:] if r != roots[0])}
-        if not changed:
-            continue
-        targets = affected_inputs(changed, paths, options)
-        if targets == []:
-            continue
-        yield build(paths if targets is None else targets, options, on_event)
+    # One warm renderer for the whole session (a PDF helper with WeasyPrint, fonts and stylesheets loaded, and
+    # this process's chart engine started): a saved input costs its layout, not a cold start. It ends with
+    # the generator (Ctrl-C, stop, close) and with this process (the helper's parent-death watchdog).
+    with warm_renderer() if "pdf" in options.formats else nullcontext():
+        report = build(paths, options, on_event)
+        yield report
+        for changes in watch_files(*roots, watch_filter=Relevant(), debounce=DEBOUNCE_MS, step=50,
+                                   stop_event=stop, rust_timeout=500, yield_on_timeout=False):
+            changed = {os.path.realpath(path) for _, path in changes}
+            changed = {p for p in changed if p.lower().endswith(interesting) or any(
+                _inside(p, r) for r in roots[-2:] if r != roots[0])}
+            if not changed:
+                continue
+            targets = affected_inputs(changed, paths, options)
+            if targets == []:
+                continue
+            yield build(paths if targets is None else targets, options, on_event)
