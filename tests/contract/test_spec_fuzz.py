@@ -18,9 +18,11 @@ from reportgen.contract.load import Spec, load_spec, parse_bundle
 from reportgen.contract.source import InputBundle
 from reportgen.errors import SpecError
 
-# SPEC_FUZZ_EXAMPLES=5000 for a longer hunt. database=None: no example database written into the repo (a
-# failure prints its falsifying example).
-FUZZ = settings(max_examples=int(os.environ.get("SPEC_FUZZ_EXAMPLES", "300")), deadline=None, database=None,
+# 300 examples a test under HYPOTHESIS_PROFILE=thorough, the profile's ceiling otherwise (tests/conftest.py: 30
+# in "ci"); SPEC_FUZZ_EXAMPLES=5000 for a longer hunt. database=None: no example database written into the repo
+# (a failure prints its falsifying example).
+FUZZ = settings(max_examples=int(os.environ.get("SPEC_FUZZ_EXAMPLES", min(300, settings.default.max_examples))),
+                deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 EXAMPLE_LINES = EXAMPLE_TEXT.splitlines()

@@ -19,9 +19,11 @@ from reportgen.model.project import Fixed, project
 from reportgen.model.run import run_model
 from reportgen.model.scenarios import resolve_scenarios
 
-PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
+# 100 and 40 examples under HYPOTHESIS_PROFILE=thorough; the loaded profile's max_examples is a ceiling
+# (tests/conftest.py: 30 in "ci", the default of make test).
+PROPERTY_SETTINGS = settings(max_examples=min(100, settings.default.max_examples), deadline=None, derandomize=True,
                              suppress_health_check=[HealthCheck.too_slow])
-LIMIT_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+LIMIT_SETTINGS = settings(max_examples=min(40, settings.default.max_examples), deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])
 
 # --- strategies ---------------------------------------------------------------------------------
