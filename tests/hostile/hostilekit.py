@@ -43,6 +43,8 @@ REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 SECURITY_MD = ROOT / "SECURITY.md"
 MARKER = "SECRET-MARKER-123"  # content of files that must never reach a brief or a log
 INPUT = "inputs/acme.yaml"  # every case's input, as the CLI shows it (runs use the workspace as cwd)
+# The limited child's time limit for a user template (reportgen/render/isolated.py): tests/conftest.py shortens it.
+TEMPLATE_TIME_LIMIT = float(os.environ.get("REPORTGEN_TEMPLATE_TIME_LIMIT") or 20.0)
 
 # The families of the suite, in the order of SECURITY.md's table.
 FAMILIES = {

@@ -271,7 +271,7 @@ def test_second_build_while_the_lock_is_held(case: Case, ws: Workspace, changed_
 
 @background_job("f-second-build-while-one-runs")
 def _concurrent_builds(ws: Workspace) -> tuple[Workspace, dict[str, str], Run, Run]:
-    """Build A holds the lock for at least 20 s (a runaway template meets its time limit); build B starts
+    """Build A holds the lock for TEMPLATE_TIME_LIMIT (a runaway template meets its time limit); build B starts
     once A has printed its plan, which it does while holding the lock."""
     write_templates(ws.root / "templates", {"brief.html.j2": extending(
         footer="{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")})
@@ -292,7 +292,7 @@ def _concurrent_builds(ws: Workspace) -> tuple[Workspace, dict[str, str], Run, R
         else:
             raise AssertionError("build A printed no plan: " + "".join(seen))
         second = ws.build()
-        rest = reader.read()  # until A ends (its template meets the 20 s limit)
+        rest = reader.read()  # until A ends (its template meets the time limit)
         first.wait(90)
     finally:
         if first.poll() is None:

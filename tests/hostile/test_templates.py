@@ -2,8 +2,9 @@
 
 The published Jinja2 sandbox escapes are refused; includes can only name files that were read from the
 folder; output amplification is capped; a runaway or memory-hungry template fails within its child's limits
-(20 s, 1 GiB) and writes nothing. What a template writes must still respect the HTML brief's boundary
-(self-contained, no script): the cases marked as bugs show where it does not.
+(20 s, shortened in the tests by REPORTGEN_TEMPLATE_TIME_LIMIT; 1 GiB) and writes nothing. What a template writes
+must still respect the HTML brief's boundary (self-contained, no script): the cases marked as bugs show where it
+does not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from hostilekit import (
     MARKER,
+    TEMPLATE_TIME_LIMIT,
     Background,
     BriefFiles,
     Case,
@@ -82,13 +84,13 @@ CASES = [
     Case(F, "t-nested-range-output", "error",
          ({"brief.html.j2": extending(
              footer="{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}")},
-          ("MemoryError", "exceeded the time limit of 20 s"))),  # whichever limit comes first
+          ("MemoryError", f"exceeded the time limit of {TEMPLATE_TIME_LIMIT:g} s"))),  # whichever limit comes first
     Case(F, "t-macro-recursion", "error",
          ({"brief.html.j2": extending(footer="{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")}, "RecursionError")),
     Case(F, "t-runaway-no-output", "error",
          ({"brief.html.j2": extending(
              footer="{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")},
-          "exceeded the time limit of 20 s")),
+          f"exceeded the time limit of {TEMPLATE_TIME_LIMIT:g} s")),
     Case(F, "t-pdf-amplification", "error",
          ({"brief.html.j2": extending(footer="{% for i in range(50000) %}<p>{{ lipsum(1, html=False) }}</p>"
                                              "{% endfor %}")}, "too large")),
@@ -170,7 +172,7 @@ for _case in CASES:
 @pytest.mark.slow
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id in SLOW))
 def test_runaway_template_fails_within_its_limits(case: Case, background: Background) -> None:
-    """The child's limits are 20 s and 1 GiB; 60 s is generous for failing and cleaning up."""
+    """The child's limits are TEMPLATE_TIME_LIMIT and 1 GiB; 60 s is generous for failing and cleaning up."""
     ws, before, run = background.result(case.id)
     if isinstance(run, Timeout):
         raise AssertionError(f"{case.id}: {run}")
