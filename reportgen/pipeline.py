@@ -75,7 +75,7 @@ def render_brief(spec: Any, options: RenderOptions | None = None, previous: dict
     if options.strict and brief.warnings:
         raise StrictError([f"{spec.display}: {w}" for w in brief.warnings])
     if cache_entries:  # only once the brief has succeeded: a failed brief leaves the cache as it was
-        from reportgen.charts.render import write_cache
+        from reportgen.charts.cache import write_cache
 
         write_cache(cache_entries)
     return brief

@@ -93,7 +93,7 @@ def svg_uri_problems(tag: str, uri: str) -> list[str]:
 
 
 def svg_content_problems(content: bytes) -> list[str]:
-    from reportgen.charts.render import svg_problems
+    from reportgen.charts.guard import svg_problems
 
     try:
         return svg_problems(content.decode("utf-8"))

@@ -87,18 +87,19 @@ def test_an_upgrade_changes_the_rebuild_key(case: Case, package: str, upgraded: 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "charts"))
 @pytest.mark.parametrize("package", ["vl-convert-python", "altair"])
 def test_an_upgraded_chart_engine_misses_the_chart_cache(case: Case, package: str, upgraded: Any) -> None:
+    import reportgen.charts.cache as cache
     import reportgen.charts.render as render
 
     spec = {"mark": "point", "data": {"values": [{"a": 1}]}}
     before = render.spec_digest(spec)
-    code_before = render._code_digest()
+    code_before = cache._code_digest()
     upgraded(package)
-    render._STATE.pop("code", None)
+    cache._STATE.pop("code", None)
     try:
         assert render.spec_digest(spec) != before
-        assert render._code_digest() != code_before  # part of charts_key, the key of a model's charts
+        assert cache._code_digest() != code_before  # part of charts_key, the key of a model's charts
     finally:
-        render._STATE.pop("code", None)
+        cache._STATE.pop("code", None)
 
 
 _SPEC = {"mark": "point", "data": {"values": [{"a": 1, "b": 2}]},
