@@ -216,7 +216,8 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
         basis={key: entry.basis for key, entry in model.provenance.items()},
         charts={image.name: image for image in images},
         chart_order=[image.name for image in images],
-        sources=[{"number": number, "text": text, "date": date, "url": url, "fields": f.source_fields[number]}
+        sources=[{"number": number, "text": text, "date": date, "url": url,
+                  "fields": _grouped(f.source_fields[number])}
                  for (text, date, url), number in f.source_numbers.items()],
         provenance=provenance_rows(model),
         assumptions=[{"path": path, "value": entry.value, "basis": entry.basis, "default": entry.default,
@@ -228,6 +229,20 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
         # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
         commentary={name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},
     )
+
+
+def _grouped(paths: list[str]) -> list[str]:
+    """Field paths with a list item's fields named once: every field of one provider is that provider."""
+    out: list[str] = []
+    for path in paths:
+        parts = path.split(".")
+        item = (".".join(parts[:3]) if parts[:2] == ["compute", "providers"] and len(parts) > 3
+                else ".".join(parts[:2]) if parts[0] == "peers" and len(parts) > 2 else None)
+        siblings = [p for p in paths if item and p.startswith(item + ".")]
+        key = item if item and len(siblings) > 1 else path
+        if key not in out:
+            out.append(key)
+    return out
 
 
 # Value to price moving by at least this much across the training-growth rows of the base-case

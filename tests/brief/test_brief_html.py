@@ -217,3 +217,15 @@ def test_figures_carry_their_basis_mark(anthropic):
     model = anthropic.model
     assert model["provenance"]["valuation_multiple"]["basis"] == "reported"
     assert model["provenance"]["scenarios.base.equity_value"]["basis"] == "assumption"
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_provenance_text_is_in_words(briefs, stem):
+    """The appendix's formulas and sources name their inputs in words ("post-money valuation",
+    "Amazon Web Services: share of compute"), never as field paths; the table of inputs keeps the
+    paths, the names model.json uses."""
+    html = briefs[stem].html
+    texts = re.findall(r'class="(?:inputs|fields)">(.*?)</span>', html, re.S)
+    assert len(texts) > 10
+    paths = [t for t in texts if re.search(r"\b[a-z_]+\.(?:[a-z_]+|\d+|\*)", re.sub(r"<[^>]+>", "", t))]
+    assert paths == []
