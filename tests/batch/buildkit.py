@@ -256,23 +256,6 @@ class Trio:
     templates: str
 
 
-def shared(tmp_path_factory: Any, name: str, make: Callable[[Path], dict[str, Any]]) -> Path:
-    """``make(folder)`` once per test run (all workers), its JSON-able result kept in folder/done.json."""
-    from filelock import FileLock
-
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / f"shared-{name}"
-    with FileLock(str(base / f"shared-{name}.lock")):
-        done = folder / "done.json"
-        if not done.is_file():
-            folder.mkdir(exist_ok=True)
-            result = make(folder)
-            done.write_text(json.dumps(result), encoding="utf-8")
-    return folder
-
-
 # --- output folders -------------------------------------------------------------------------------------
 
 def sha256(path: Path) -> str:

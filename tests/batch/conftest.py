@@ -1,8 +1,9 @@
 """Fixtures of the build tests.
 
-The expensive builds are made ONCE per test run, not once per xdist worker: the first worker that
-needs one builds it under a file lock in the run's shared temporary folder, and every other worker
-reads the result. Tests never write into these shared folders: a test that rebuilds copies first.
+The expensive builds are made ONCE per test run, not once per xdist worker (``run_once`` in
+tests/conftest.py): the first worker that needs one builds it under a file lock in the run's shared
+temporary folder, and every other worker reads the result. Tests never write into these shared folders: a
+test that rebuilds copies first.
 
 - ``batch``: 20 distinct inputs (2 invalid) built in one ``reportgen build inputs/ --json``.
 - ``trio``: 3 of those inputs built again, alone, into a fresh folder (the local path compared with
@@ -12,12 +13,11 @@ reads the result. Tests never write into these shared folders: a test that rebui
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen, shared, templates_fingerprint
+from buildkit import REPORTGEN, Batch, Run, Trio, Variant, make_variants, reportgen, templates_fingerprint
 
 BATCH_SIZE = 20
 INVALID = {5: "range", 13: "unknown"}
@@ -36,7 +36,7 @@ def _asdict(variant: Variant) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+def batch(run_once: Any) -> Batch:
     assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
 
     def make(folder: Path) -> dict[str, Any]:
@@ -47,14 +47,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
             templates = "changed during the build"
         return {"run": dataclasses.asdict(run), "variants": [_asdict(v) for v in variants], "templates": templates}
 
-    folder = shared(tmp_path_factory, "batch", make)
-    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+    folder, data = run_once("batch", make)
     return Batch(folder, folder / "inputs", folder / "outputs", Run(**data["run"]),
                  [_variant(v) for v in data["variants"]], data["templates"])
 
 
 @pytest.fixture(scope="session")
-def trio(tmp_path_factory: pytest.TempPathFactory, batch: Batch) -> Trio:
+def trio(run_once: Any, batch: Batch) -> Trio:
     variants = [batch.variants[i] for i in TRIO]
 
     def make(folder: Path) -> dict[str, Any]:
@@ -65,6 +64,5 @@ def trio(tmp_path_factory: pytest.TempPathFactory, batch: Batch) -> Trio:
             templates = "changed during the build"
         return {"run": dataclasses.asdict(run), "templates": templates}
 
-    folder = shared(tmp_path_factory, "trio", make)
-    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+    folder, data = run_once("trio", make)
     return Trio(folder / "outputs", Run(**data["run"]), variants, data["templates"])

@@ -8,10 +8,10 @@ One watch session goes through the steps, polling each with a deadline, and reco
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from buildkit import (
@@ -26,7 +26,6 @@ from buildkit import (
     inotify_watches,
     poll,
     sha256,
-    shared,
     skip_if_templates_changed,
     variant_text,
 )
@@ -57,9 +56,8 @@ class Session:
 
 
 @pytest.fixture(scope="session")
-def session(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> Session:
-    folder = shared(tmp_path_factory, "watch", lambda root: dataclasses.asdict(_watch_session(batch, root)))
-    data = json.loads((folder / "done.json").read_text(encoding="utf-8"))
+def session(batch: Batch, run_once: Any) -> Session:
+    _, data = run_once("watch", lambda root: dataclasses.asdict(_watch_session(batch, root)))
     for name in ("first_counts", "change_counts", "invalid_counts"):
         data[name] = tuple(data[name]) if data[name] is not None else None
     seen = Session(**data)

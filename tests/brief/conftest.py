@@ -1,16 +1,18 @@
 """Fixtures of the end-to-end brief tests.
 
-The three example inputs are built ONCE per session by the real CLI, in one multi-brief build (so the
-same build also gives the intranet index over several briefs). Every test reads those files; tests
-that need another build (template overrides, --strict, a second build for reproducibility, PDF/A)
-make their own, each once.
+The three example inputs are built ONCE per test run by the real CLI (shared by the xdist workers), in one
+multi-brief build (so the same build also gives the intranet index over several briefs). Every test reads
+those files; tests that need another build (template overrides, --strict, a second build for
+reproducibility, PDF/A) make their own, each once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from briefkit import CHROMIUM, CHROMIUM_ARGS, REPORTGEN, Brief, Run, reportgen, write_templates
@@ -19,12 +21,18 @@ EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
 
 
 @pytest.fixture(scope="session")
-def session_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+def session_build(run_once: Callable[..., tuple[Path, Any]]) -> tuple[Run, Path]:
+    """The three examples in one build, once per test run (the xdist workers share it: tests/conftest.py)."""
     assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
-    out = tmp_path_factory.mktemp("briefs") / "outputs"
-    run = reportgen("build", *(f"inputs/{stem}.yaml" for stem in EXAMPLES), "--out", out)
+
+    def make(folder: Path) -> dict[str, Any]:
+        run = reportgen("build", *(f"inputs/{stem}.yaml" for stem in EXAMPLES), "--out", folder / "outputs")
+        return dataclasses.asdict(run)
+
+    folder, result = run_once("briefs", make)
+    run = Run(**result)
     assert run.code == 0, str(run)
-    return run, out
+    return run, folder / "outputs"
 
 
 @pytest.fixture(scope="session")

@@ -341,17 +341,28 @@ class Workspace:
         return run
 
 
-@pytest.fixture(scope="session")
-def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A good brief ``acme`` (PDF, HTML, model.json, charts, index, manifest, chart cache), built once."""
-    root = tmp_path_factory.mktemp("prebuilt")
-    (root / "inputs").mkdir()
-    (root / INPUT).write_text(yaml_text(), encoding="utf-8")
-    run = reportgen("build", INPUT, "--out", "out", cwd=root)
+def build_once(run_once: Any, name: str, text: str) -> Path:
+    """The output folder of ``text`` built as INPUT, once per test run (shared by the xdist workers)."""
+
+    def make(root: Path) -> dict[str, Any]:
+        (root / "inputs").mkdir()
+        (root / INPUT).write_text(text, encoding="utf-8")
+        return dataclasses.asdict(reportgen("build", INPUT, "--out", "out", cwd=root))
+
+    root, result = run_once(name, make)
+    run = Run(**result)
     assert run.code == 0, str(run)
-    for name in ("brief.pdf", "brief.html", "model.json"):
-        assert (root / "out" / "acme" / name).is_file()
     return root / "out"
+
+
+@pytest.fixture(scope="session")
+def prebuilt(run_once: Any) -> Path:
+    """A good brief ``acme`` (PDF, HTML, model.json, charts, index, manifest, chart cache), built once per run.
+    Workspaces copy it; nothing writes into it."""
+    out = build_once(run_once, "hostile-prebuilt", yaml_text())
+    for name in ("brief.pdf", "brief.html", "model.json"):
+        assert (out / "acme" / name).is_file()
+    return out
 
 
 @pytest.fixture

@@ -124,17 +124,12 @@ def _cli_on_full_disk(ws: Workspace, needle: str) -> Run:
 
 
 @pytest.fixture(scope="session")
-def changed_charts(tmp_path_factory: pytest.TempPathFactory, prebuilt: Path) -> Path:
-    """The chart cache of the CHANGED input, built once: copied into a workspace, it makes the rebuild write
-    nothing to the cache, so that the whole output folder, cache included, must stay byte-identical."""
-    root = tmp_path_factory.mktemp("changed")
-    (root / "inputs").mkdir()
-    (root / INPUT).write_text(CHANGED, encoding="utf-8")
-    from hostilekit import reportgen
+def changed_charts(run_once: Any) -> Path:
+    """The chart cache of the CHANGED input, built once per run: copied into a workspace, it makes the rebuild
+    write nothing to the cache, so that the whole output folder, cache included, must stay byte-identical."""
+    from hostilekit import build_once
 
-    run = reportgen("build", INPUT, "--out", "out", cwd=root)
-    assert run.code == 0, str(run)
-    return root / "out" / ".reportgen" / "charts"
+    return build_once(run_once, "hostile-changed", CHANGED) / ".reportgen" / "charts"
 
 
 def warm(ws: Workspace, charts: Path) -> None:
