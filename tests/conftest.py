@@ -61,3 +61,31 @@ def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callabl
 
     return once
 
+
+# --- which tests share a worker (pytest -n 2 --dist loadgroup, set in pyproject.toml) -----------------------
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that use a module- or session-scoped fixture of their own module (a batch of hostile inputs, a
+    template override, a --strict build, the Nu checker's run) run on one xdist worker, so that the fixture is
+    made once rather than once per worker;
+    the tests that drive the shared headless Chromium (a session fixture) run on one worker too. Every other
+    test goes wherever a worker is free."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        module = item.nodeid.split("::")[0]
+        group = None
+        for name in info.names_closure:
+            definitions = info.name2fixturedefs.get(name) or ()
+            if not definitions:
+                continue
+            definition = definitions[-1]
+            if name == "browser" and definition.scope == "session":
+                group = "chromium"
+                break
+            if definition.scope in ("module", "session") and definition.baseid == module \
+                    and "run_once" not in definition.argnames:  # made through run_once: shared already
+                group = module
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
