@@ -6,13 +6,33 @@ Exit codes (cron-friendly): 0 everything succeeded, 1 an input or a brief failed
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from typing import Annotated
 
-import typer
 
-from reportgen import __version__
-from reportgen.errors import ReportgenError, SpecError, UsageError
+def _interrupted_early(signum: int, frame: object) -> None:  # Ctrl-C while the modules load: no traceback
+    os.write(2, b"reportgen: interrupted; nothing was built\n")
+    os._exit(130)
+
+
+# Only in the command's own process (the console script, python -m reportgen), not in a program importing this
+# module. A build's spawned worker imports it again as its parent's main module: it ignores Ctrl-C (the
+# terminal signals the whole group, and the parent ends its workers).
+_COMMAND = os.path.basename(sys.argv[0]) == "reportgen" or sys.argv[0].endswith(f"reportgen{os.sep}__main__.py")
+if _COMMAND and "multiprocessing" in sys.modules:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+elif _COMMAND and signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # unless the caller ignores it
+    signal.signal(signal.SIGINT, _interrupted_early)  # until main() runs (see there)
+
+from typing import Annotated  # noqa: E402
+
+import typer  # noqa: E402
+
+from reportgen import __version__  # noqa: E402
+from reportgen.errors import ReportgenError, SpecError, UsageError  # noqa: E402
+from reportgen.report import shown  # noqa: E402
+
+INTERRUPTED = "reportgen: interrupted; the briefs written so far are whole, and the next build finishes the rest"
 
 app = typer.Typer(
     name="reportgen",
@@ -39,7 +59,13 @@ def _main(
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    """A message on stderr, each of its lines escaped (reportgen.report.shown): paths come from users."""
+    typer.echo("\n".join(shown(line) for line in str(message).split("\n")), err=True)
+
+
+def _interrupted() -> typer.Exit:  # typer would exit 130 without a word
+    _err(INTERRUPTED)
+    return typer.Exit(130)
 
 
 def _usage(message: str) -> typer.Exit:
@@ -72,7 +98,7 @@ def validate(
                 _err(str(problem))
         else:
             if not quiet:
-                typer.echo(f"{path}: ok")
+                typer.echo(f"{shown(path)}: ok")
     if not quiet:
         typer.echo(f"{len(files) - failed} valid, {failed} invalid", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
@@ -114,7 +140,7 @@ def new(
         _err(f"{target}: already exists; use --force to overwrite")
         raise typer.Exit(1)
     write_atomic(target, text.encode("utf-8"))
-    typer.echo(target)
+    typer.echo(shown(target))
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -172,6 +198,9 @@ def build(
         report = run_build(paths, options, on_event=reporter)
     except UsageError as exc:
         raise _usage(str(exc)) from None
+    except KeyboardInterrupt:
+        reporter.close()
+        raise _interrupted() from None
     finally:
         reporter.close()
     if json_summary:
@@ -205,7 +234,7 @@ def watch(
     except UsageError as exc:
         raise _usage(str(exc)) from None
     reporter = Reporter()
-    typer.echo(f"watching {' '.join(paths)} (Ctrl-C to stop)", err=True)
+    _err(f"watching {' '.join(paths)} (Ctrl-C to stop)")
     try:
         for report in run_watch(paths, options, on_event=reporter):
             reporter.close()
@@ -238,22 +267,31 @@ def verify(
         report = run_verify(paths, options)
     except UsageError as exc:
         raise _usage(str(exc)) from None
+    except KeyboardInterrupt:
+        raise _interrupted() from None
     for result in report.build.failed:
         for error in result.errors:
             _err(f"error: {error}")
     for name in report.different:
-        typer.echo(f"differs: {os.path.join(out, name)}")
+        typer.echo(f"differs: {shown(os.path.join(out, name))}")
     for name in report.missing:
-        typer.echo(f"missing: {os.path.join(out, name)}")
+        typer.echo(f"missing: {shown(os.path.join(out, name))}")
     typer.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
                f"{len(report.missing)} missing, {len(report.build.failed)} failed")
     raise typer.Exit(report.exit_code)
 
 
 def main() -> None:
-    """Console entry point: library errors become one clean message and an exit code."""
+    """Console entry point: library errors become one clean message and an exit code, and a Ctrl-C one
+    line and exit 130. Until here a Ctrl-C ends the process at once (_interrupted_early); from here it is a
+    KeyboardInterrupt, so that a build in progress ends its workers and records what it wrote."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_early:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         app()
+    except KeyboardInterrupt:
+        _err(INTERRUPTED)
+        sys.exit(130)
     except UsageError as exc:
         _err(f"usage error: {exc}")
         sys.exit(2)

@@ -8,6 +8,26 @@ from typing import Any
 from reportgen.batch.job import Result
 
 
+def shown(text: object) -> str:
+    """``text`` as one line of a terminal or a log: every character that is not printable (C0 and C1
+    controls with ESC, CR and the newline, bidirectional and other format characters, line and paragraph
+    separators) as its Python escape, as reportgen.errors.Problem shows a located error. A file name with
+    ANSI or OSC sequences, a CR or a newline once recoloured the terminal, set its title, or forged a
+    ``built ...`` line."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
+def shown_lines(text: object) -> list[str]:
+    """A message of several lines (a template error, every strict warning) as lines, each shown()."""
+    return [shown(line) for line in str(text).split("\n")]
+
+
+def _message(prefix: str, text: object) -> str:
+    """``prefix`` then the message, its further lines indented: no line of it can pass for another kind."""
+    lines = shown_lines(text)
+    return "\n".join([prefix + lines[0], *("  " + line for line in lines[1:])])
+
+
 class Reporter:
     """The ``on_event`` callback of ``build``; prints nothing with ``quiet``."""
 
@@ -38,11 +58,11 @@ class Reporter:
 
     def _done(self, result: Result) -> None:
         if self.progress is not None:
-            self.progress.update(self.task, advance=1, description=result.input)
+            self.progress.update(self.task, advance=1, description=shown(result.input))
         if result.status == "built":
-            line = f"built {result.input} ({result.seconds:.2f} s)"
+            line = f"built {shown(result.input)} ({result.seconds:.2f} s)"
         else:
-            line = f"FAILED {result.input}"
+            line = f"FAILED {shown(result.input)}"
         if self.progress is not None:
             from rich.text import Text  # never markup: paths and errors come from users
 
@@ -50,7 +70,7 @@ class Reporter:
         else:
             print(line, file=sys.stderr, flush=True)
         for warning in result.warnings:
-            self._line(f"  warning: {warning}")
+            self._line(_message("  warning: ", warning).replace("\n", "\n  "))
 
     def _line(self, text: str) -> None:
         if self.progress is not None:
@@ -82,11 +102,12 @@ def print_summary(report: Any, rich: bool | None = None) -> None:
             table.add_column("input", style="bold")
             table.add_column("errors")
             for result in report.failed:
-                table.add_row(Text(result.input), Text("\n".join(result.errors)))
+                table.add_row(Text(shown(result.input)),
+                              Text("\n".join(line for error in result.errors for line in shown_lines(error))))
             console.print(table)
         console.print(Text(counts, style="red" if report.failed else "green"))
     else:
         for result in report.failed:
             for error in result.errors:
-                print(f"error: {error}", file=sys.stderr)
+                print(_message("error: ", error), file=sys.stderr)
         print(counts, file=sys.stderr, flush=True)

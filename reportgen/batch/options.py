@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass
 
 from reportgen.errors import UsageError
@@ -35,6 +36,10 @@ class BuildOptions:
 
             if self.pdf_variant not in PDF_VARIANTS:
                 raise UsageError(f"--pdf-variant takes one of {', '.join(PDF_VARIANTS)}")
+        if not (isinstance(self.wait_for_lock, int | float) and math.isfinite(self.wait_for_lock)
+                and self.wait_for_lock >= 0):
+            # filelock waits for ever on a negative timeout, and NaN raised deep inside it
+            raise UsageError(f"--wait takes a number of seconds, 0 or more (got {self.wait_for_lock})")
         if self.max_age_days is not None and self.max_age_days < 0:
             raise UsageError("--max-age must be at least 0 days")
 

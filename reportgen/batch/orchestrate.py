@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.batch.job import Job, Result, failed_to_read
-from reportgen.batch.lock import locked, prepare_out_dir
+from reportgen.batch.lock import check_out_dir, locked, outside_output_folders, prepare_out_dir
+from reportgen.batch.names import clash_key, output_name
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.plan import Manifest, PlannedBrief, input_roots, key_of, plan, state_dir, templates_digest
 from reportgen.batch.publish import ManifestSaver, remove_leftovers, write_brief, write_failure, write_index
@@ -69,7 +70,8 @@ def build(paths: list[str], options: BuildOptions | None = None, on_event: Event
     options = options or BuildOptions()
     emit = on_event or (lambda kind, payload: None)
     started = time.perf_counter()
-    inputs = discover_inputs(paths, exclude=[options.out_dir])
+    check_out_dir(paths, options.out_dir)
+    inputs = outside_output_folders(discover_inputs(paths, exclude=[options.out_dir]), paths)
     if not inputs:
         raise UsageError("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
     prepare_out_dir(options.out_dir)
@@ -91,7 +93,7 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
 
     remove_leftovers([os.path.join(options.out_dir, p.name) for p in todo if p.problem is None]
                       + [options.out_dir, state_dir(options.out_dir)])
-    clashes = {name for name, n in Counter(p.name for p in planned if p.problem is None).items() if n > 1}
+    clashes = {key for key, n in Counter(clash_key(p.name) for p in planned if p.problem is None).items() if n > 1}
     jobs: list[Job] = []
     for item in todo:
         if item.problem is not None:
@@ -104,11 +106,14 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
             report.results.append(result)
             emit("done", result)
             continue
-        if item.name in clashes:
-            others = [p.input for p in planned if p.name == item.name and p.input != item.input]
+        if clash_key(item.name) in clashes:  # also when the names differ only in case or normalisation
+            others = [p.input for p in planned if clash_key(p.name) == clash_key(item.name) and p.input != item.input]
+            alike = "" if all(output_name(p) == item.name for p in others) else (
+                " (the names differ only in case or Unicode normalisation, which case-blind file systems and "
+                "shares ignore)")
             result = Result(item.input, item.name, item.key, "failed", errors=[
-                f"{item.input}: writes to {os.path.join(options.out_dir, item.name)} like {', '.join(others)}; "
-                "rename one of them"])
+                f"{item.input}: writes to {os.path.join(options.out_dir, item.name)} like {', '.join(others)}"
+                f"{alike}; rename one of them"])
             report.results.append(result)
             emit("done", result)
             continue
@@ -146,7 +151,7 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
             "whole, and the next build rebuilds them"]))
 
     if report.built:
-        from reportgen.charts.render import prune_cache
+        from reportgen.charts.cache import prune_cache
 
         prune_cache(os.path.join(state_dir(options.out_dir), "charts"))
     # A missing index is rewritten even when nothing was built (everything up to date), but only when

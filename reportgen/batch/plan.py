@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen import __version__
+from reportgen.batch.names import name_problem, output_name
 from reportgen.batch.options import BuildOptions
 from reportgen.contract.source import MAX_DATA_BYTES, read_input_file
 from reportgen.paths import builtin_templates
@@ -191,33 +192,6 @@ def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates:
     for path, sha in data:
         digest.update(path.encode() + b"\0" + (sha or "missing").encode() + b"\0")
     return digest.hexdigest()
-
-
-def output_name(input_path: str) -> str:
-    return os.path.splitext(os.path.basename(input_path))[0]
-
-
-def reserved_name(name: str) -> str | None:
-    """Why a brief may not have the folder OUT/``name``, or None. The index page and reportgen's own
-    state live beside the briefs' folders: an input named index.html.yaml would otherwise take the
-    index's place for good, and one named .reportgen.yaml would write into the manifest's folder."""
-    if name.casefold() == "index.html":  # casefold: the folder may be served from a case-blind share
-        return "the index page of the output folder"
-    if not name or name.startswith("."):
-        return "hidden files and reportgen's own state (.reportgen)"
-    return None
-
-
-def name_problem(input_path: str, name: str) -> str | None:
-    """The located error for an input whose brief folder name is reserved."""
-    from reportgen.errors import Problem
-
-    why = reserved_name(name)
-    if why is None:
-        return None
-    display = os.path.normpath(input_path) if not os.path.isabs(input_path) else input_path
-    return str(Problem(display, 1, "(file)", f"its name would make the brief's folder {name!r}, which is reserved "
-                       f"for {why}", hint="rename the file"))
 
 
 def expected_files(options: BuildOptions) -> list[str]:

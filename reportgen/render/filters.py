@@ -112,16 +112,16 @@ def money(context: Any, item: Any, digits: int = 3, table: bool = False) -> Mark
 
 
 @pass_context
-def money_range(context: Any, low: Any, high: Any, digits: int = 3) -> Markup:
+def money_range(context: Any, low: Any, high: Any, digits: int = 3, table: bool = False) -> Markup:
     """'$0.00 to $1.44 trillion': both ends in the unit and precision of the larger, the unit said
     once; a range whose ends read the same is printed once."""
     lo, hi = _value(low), _value(high)
     company = context["company"]
     if lo is None or hi is None:
-        return money(context, low, digits) + Markup(" to ") + money(context, high, digits)
+        return money(context, low, digits, table) + Markup(" to ") + money(context, high, digits, table)
     currency, unit = company.currency, company.unit
     if money_text(lo, currency, unit, digits) == money_text(hi, currency, unit, digits):
-        return money(context, low, digits)
+        return money(context, low, digits, table)
     larger = max(abs(lo), abs(hi))
     shown_unit = money_text(larger, currency, unit, digits).rsplit(" ", 1)[1]
     factor = 1000.0 ** (UNITS.index(shown_unit) - UNITS.index(unit))
@@ -130,9 +130,11 @@ def money_range(context: Any, low: Any, high: Any, digits: int = 3) -> Markup:
 
     def end(value: float, item: Any, last: bool) -> Markup:
         text = "0" if value == 0 else f"{abs(value) / factor:,.{decimals}f}"
-        sign = "-" if value < 0 and text.strip("0.,") else ""
-        amount = f"{symbol}{text}" if symbol else f"{currency} {text}"
-        return wrap(f"{sign}{amount}" + (f" {shown_unit}" if last else ""), item)
+        negative = value < 0 and text.strip("0.,")
+        amount = (f"{symbol}{text}" if symbol else f"{currency} {text}") + (f" {shown_unit}" if last else "")
+        if negative:  # a true minus in prose; parentheses in a table, as accounts print it
+            amount = f"({amount})" if table else f"-{amount}"
+        return wrap(amount, item)
 
     return end(lo, low, False) + Markup(" to ") + end(hi, high, True)
 

@@ -30,6 +30,8 @@ compute:
   price_decline: 0.1
   providers:
     - {name: Northwind Cloud, share: 1, commitment: 900, years: 5, investor: true}
+peers:
+  - {name: Thrifty Labs, post_money: 500, run_rate: 100, providers: [{name: Northwind Cloud, share: 1}]}
 """,
     # Profitable from year 1, four providers, none of them an investor, tax losses to use up.
     "steady-2026": HEADER.format(name="Steady Systems") + """
@@ -160,3 +162,58 @@ def test_peer_with_growth_has_a_forward_multiple(contrasts):
 
 def test_inputs_folder_is_not_the_examples():
     assert not set(INPUTS) & {p.stem for p in (Path(__file__).resolve().parents[2] / "inputs").glob("*.yaml")}
+
+
+# --- the prose rules of the brief, over the three companies and the examples ------------------------------
+
+def test_a_peer_comparison_says_which_is_dearer_and_what_follows(contrasts):
+    steady, _ = contrasts["steady-2026"]
+    hungry, _ = contrasts["hungry-2026"]
+    assert "Rival Corp is the dearer of the two" in steady
+    assert "The comparison supports the price only as far as Rival Corp’s own valuation is justified" in steady
+    assert "Thrifty Labs is the cheaper of the two" in hungry
+    assert "so the comparison does not support a premium over Thrifty Labs" in hungry
+    assert "dearer" not in hungry and "cheaper" not in steady
+
+
+@pytest.mark.parametrize("stem", list(INPUTS))
+def test_sensitive_only_past_the_stated_threshold(contrasts, stem):
+    """'sensitive to training costs' only when value to price moves by 0.25x or more down the base-case
+    column of the grid (render/context.py SENSITIVE_SPREAD); otherwise the brief says it moves little."""
+    text, model = contrasts[stem]
+    grid = model["sensitivity"]["value_to_price"]
+    column = [row[len(row) // 2] for row in grid]
+    sensitive = max(column) - min(column) >= 0.25
+    assert ("The value is sensitive to training costs" in text) == sensitive
+    assert ("Training costs move the value little" in text) == (not sensitive)
+    assert "highly sensitive" not in text
+
+
+@pytest.mark.parametrize("stem", list(INPUTS))
+def test_one_definition_of_lowest_cash(contrasts, stem):
+    """The cover, the scenario table and the bear case measure lowest cash the same way (cash_low: today
+    included), so the base case's lowest cash never lies above today's cash."""
+    _, model = contrasts[stem]
+    base = model["scenarios"]["base"]
+    assert base["cash_low"] == min(model["inputs"]["cash_on_hand"]["value"], *base["cash"])
+    assert base["cash_low"] <= model["inputs"]["cash_on_hand"]["value"]
+
+
+@pytest.mark.parametrize("stem", list(INPUTS))
+def test_ranges_read_once_when_their_ends_agree_and_in_one_precision(contrasts, stem):
+    text, _ = contrasts[stem]
+    repeated = re.findall(r"((?:[−-]|\()?[$€£][\d.,]+(?: [a-z]+)?\)?) to \1(?![\d.,])", text)
+    assert repeated == []
+    for low, high in re.findall(r"\(?[−-]?\$([\d.,]+)\)? to \(?[−-]?\$([\d.,]+) (?:thousand|million|billion)", text):
+        decimals = [len(part.split(".")[1]) if "." in part else 0 for part in (low, high)]
+        assert low == "0" or decimals[0] == decimals[1], (low, high)
+
+
+@pytest.mark.parametrize("stem", list(INPUTS))
+def test_negatives_read_with_a_minus_in_prose_and_parentheses_in_tables(contrasts, stem):
+    text, model = contrasts[stem]
+    prose = text.split("Appendix: Assumptions")[0]  # the appendix quotes formulas as model.json writes them
+    assert re.findall(r"(?<![\w.])-[$€£]?\d", prose) == [], "a hyphen-minus stands for a minus"
+    if model["scenarios"]["base"]["cash_low"] < 0:
+        assert "−$" in text  # prose: a true minus sign
+        assert re.search(r"\(\$[\d.,]+ (?:thousand|million|billion)\)", text)  # tables: parentheses

@@ -59,6 +59,8 @@ FAMILIES = {
     "parsing": "9. The HTML brief as a browser parses it (HTML5 comments, Content-Security-Policy)",
     "races": "10. Races: files swapped for links or FIFOs while a build reads them",
     "stale": "11. Stale and tampered state: package upgrades, the chart cache",
+    "names": "12. File names and the command line: control characters, case-blind clashes, --out, --wait, Ctrl-C",
+    "layout": "13. Oversized text on the page: unbroken names and tokens",
 }
 OUTCOMES = ("error", "inert")
 
