@@ -677,6 +677,40 @@ def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
+# --- the guards of a --templates folder, in process ------------------------------------------------------
+
+_MODELS: dict[str, tuple[Any, list[Any]]] = {}
+
+
+def render_with_templates(folder: Path, text: str | None = None) -> str:
+    """What a build does with a ``--templates`` folder up to the PDF layout, in this process: read the folder
+    (reportgen/render/environment.py: links out, FIFOs), render the HTML brief of ``text`` (BASE by default)
+    in the sandbox with it (inlining its stylesheets through the CSS whitelist, render/assets.py), and check
+    the page's boundary (render/boundary.py seal_html), as the limited child does (render/isolated.py).
+    Returns the sealed page; raises TemplateError with the message the build prints. Each case's end-to-end
+    twin (a CLI build) shows that such an error fails the brief, located, and writes nothing."""
+    import hashlib
+
+    from reportgen.charts.render import draw_charts
+    from reportgen.contract.load import load_spec
+    from reportgen.model.run import run_model
+    from reportgen.render.boundary import seal_html
+    from reportgen.render.environment import read_template_dir
+    from reportgen.render.html import render_html
+
+    text = yaml_text() if text is None else text
+    if text not in _MODELS:
+        source = folder.parent / "acme.yaml"
+        source.write_text(text, encoding="utf-8")
+        model = run_model(load_spec(str(source)))
+        _MODELS[text] = (model, draw_charts(model, None)[0])
+    model, charts = _MODELS[text]
+    templates = read_template_dir(str(folder))
+    digest = hashlib.sha256(repr(sorted(templates.files.items())).encode()).hexdigest()
+    html, _ = render_html(model, charts, target="html", templates=templates, templates_digest=digest)
+    return seal_html(html, templates)
+
+
 def extending(**blocks: str) -> str:
     """A brief.html.j2 that extends the built-in layout and replaces the given blocks."""
     body = "".join(f"{{% block {name} %}}{content}{{% endblock %}}\n" for name, content in blocks.items())

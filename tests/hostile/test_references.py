@@ -110,6 +110,13 @@ CHART_CASES = [
         "encoding": {"text": {"field": "t"}}}),
 ]
 CASES = TEXT_CASES + PATH_CASES + TEMPLATE_CASES + CHART_CASES
+# Refused by a guard of the templates folder before any PDF is laid out: the CSS whitelist (render/assets.py),
+# the folder reader (links out), the loader (includes). Each is checked in process (test_template_guard); one
+# case of each guard also runs as a full CLI build (test_template_reference).
+GUARDED = {"r-tpl-screen-css-import", "r-tpl-brief-css-url", "r-tpl-css-escape", "r-tpl-css-style-close",
+           "r-tpl-symlink-css", "r-tpl-symlink-partial", "r-tpl-symlink-dir", "r-tpl-include-absolute",
+           "r-tpl-include-dotdot", "r-tpl-include-default-dotdot"}
+END_TO_END = {"r-tpl-screen-css-import", "r-tpl-symlink-css", "r-tpl-include-dotdot"}
 
 
 def _fill(value: object, server: Server, secret: Path) -> object:
@@ -212,7 +219,25 @@ def _assert_nothing_leaked(brief: BriefFiles, run_output: str) -> None:
     assert pdf_problems(brief.reader) == []
 
 
-@pytest.mark.parametrize("case", params(TEMPLATE_CASES))
+@pytest.mark.parametrize("case", params(TEMPLATE_CASES, where=lambda c: c.id in GUARDED))
+def test_template_guard(case: Case, tmp_path: Path, server: Server, secret: Path) -> None:
+    """The case's folder read, rendered and checked in this process: refused, naming what it refused, and
+    nothing of the secret file in the message, nothing fetched."""
+    from hostilekit import render_with_templates
+
+    from reportgen.errors import TemplateError
+
+    (tmp_path / "secret.txt").write_text(MARKER, encoding="utf-8")  # what "../secret.txt" would name
+    templates = _templates(case, tmp_path / "templates", server, secret)
+    with pytest.raises(TemplateError) as refused:
+        render_with_templates(templates)
+    message = str(refused.value)
+    assert MARKER not in message
+    _assert_template_error_located(case, message)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("case", params(TEMPLATE_CASES, where=lambda c: c.id not in GUARDED or c.id in END_TO_END))
 def test_template_reference(case: Case, ws: Workspace, server: Server, secret: Path) -> None:
     (ws.root / "secret.txt").write_text(MARKER, encoding="utf-8")  # what "../secret.txt" would name
     templates = _templates(case, ws.root / "templates", server, secret)

@@ -30,6 +30,7 @@ from hostilekit import (
     markup_problems,
     params,
     pdf_problems,
+    render_with_templates,
     write_templates,
     yaml_text,
 )
@@ -105,6 +106,15 @@ CASES = [
     Case(F, "t-safe-notes-pdf", "inert", ({"sections/outlook.html.j2": "<p>{{ notes|safe }}</p>"}, None)),
 ]
 SLOW = {"t-runaway-no-output", "t-nested-range-output", "t-pdf-amplification"}
+# Refused by a guard before any limit matters: the sandbox's attribute and call rules, the loader's names, the
+# HTML brief's boundary. Each is checked in process (test_template_guard); one case of each guard also runs as
+# a full CLI build (test_template_trap), which shows the refusal fails the brief, located, and writes nothing.
+# The amplification cases stay end to end: the child's memory and time limits are their subject.
+GUARDED = {"t-mro-subclasses", "t-cycler-globals-popen", "t-self-template-reference", "t-str-format-attribute",
+           "t-str-format-indirect", "t-attr-filter-dunder", "t-attr-filter-format", "t-lipsum-globals",
+           "t-list-mutation", "t-include-dotdot", "t-include-absolute", "t-import-absolute", "t-extends-absolute",
+           "t-html-script", "t-html-remote-img", "t-safe-notes-html"}
+END_TO_END = {"t-mro-subclasses", "t-include-dotdot", "t-html-script"}
 _NOTES = (f'<img src="{SERVER}/notes.png"><link rel="attachment" href="file://{{secret}}">'
           f'<img src="file://{{secret}}"><a rel="attachment" href="../../../../etc/passwd">x</a>')
 
@@ -114,11 +124,18 @@ def _says(case: Case, output: str) -> bool:
     return any(w in output for w in (words if isinstance(words, tuple) else (words,)))
 
 
-def _setup(case: Case, ws: Workspace, server: Server, secret: Path) -> Path:
-    files = {name: content.replace(SERVER, server.url) for name, content in case.data[0].items()}
-    folder = write_templates(ws.root / "templates", files)
+def _files(case: Case, server: Server) -> dict[str, str]:
+    return {name: content.replace(SERVER, server.url) for name, content in case.data[0].items()}
+
+
+def _input(case: Case, server: Server, secret: Path) -> str:
     notes = _NOTES.replace(SERVER, server.url).replace("{secret}", str(secret))
-    ws.write(yaml_text(notes=notes) if "safe" in case.id else yaml_text())
+    return yaml_text(notes=notes) if "safe" in case.id else yaml_text()
+
+
+def _setup(case: Case, ws: Workspace, server: Server, secret: Path) -> Path:
+    folder = write_templates(ws.root / "templates", _files(case, server))
+    ws.write(_input(case, server, secret))
     return folder
 
 
@@ -134,7 +151,26 @@ def _check_error(case: Case, ws: Workspace, server: Server, timeout: float) -> N
     assert server.requests == []
 
 
-@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id not in SLOW))
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id not in SLOW and c.id in GUARDED))
+def test_template_guard(case: Case, tmp_path: Path, server: Server, secret: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case's folder read, rendered and checked in this process: the guard's refusal, in the words the
+    build prints; nothing run (no PWNED file where the template would write it), nothing fetched."""
+    from reportgen.errors import TemplateError
+
+    monkeypatch.chdir(tmp_path)
+    folder = write_templates(tmp_path / "templates", _files(case, server))
+    with pytest.raises(TemplateError) as refused:
+        render_with_templates(folder, _input(case, server, secret))
+    message = str(refused.value)
+    assert _says(case, message), message
+    assert "root:x:0:0" not in message
+    assert not any(path.name == "PWNED" for path in tmp_path.rglob("*"))
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id not in SLOW
+                                        and (c.id not in GUARDED or c.id in END_TO_END)))
 def test_template_trap(case: Case, ws: Workspace, server: Server, secret: Path) -> None:
     _setup(case, ws, server, secret)
     if case.outcome == "error":
