@@ -22,7 +22,16 @@ from reportgen.batch.job import Job, Result, failed_to_read
 from reportgen.batch.lock import check_out_dir, locked, outside_output_folders, prepare_out_dir
 from reportgen.batch.names import clash_key, output_name
 from reportgen.batch.options import BuildOptions
-from reportgen.batch.plan import Manifest, PlannedBrief, input_roots, key_of, plan, state_dir, templates_digest
+from reportgen.batch.plan import (
+    Manifest,
+    PlannedBrief,
+    input_roots,
+    key_of,
+    plan,
+    state_dir,
+    template_layers,
+    templates_digest,
+)
 from reportgen.batch.publish import ManifestSaver, remove_leftovers, write_brief, write_failure, write_index
 from reportgen.errors import SpecError, UsageError
 
@@ -198,20 +207,21 @@ def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Res
 def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
     from reportgen.contract.source import preparse_history, read_input
     from reportgen.pipeline import RenderOptions
-    from reportgen.render.environment import read_template_dir
+    from reportgen.render.environment import merge_template_sets, read_template_dir
     from reportgen.safe_open import read_limited
 
     bundle = preparse_history(read_input(item.input, item.root))
     user_templates = None
-    if options.templates_dir:
-        # Keyed by the folder's content digest, not its name: an edited template is read again in the same
+    layers = template_layers(options.templates_dir)
+    if layers:
+        # Keyed by the folders' content digest, not their names: an edited template is read again in the same
         # process (watch --templates, or two reportgen.build() calls).
-        cache_key = (options.templates_dir, templates)
+        cache_key = (tuple(layers), templates)
         user_templates = _TEMPLATE_SETS.get(cache_key)
         if user_templates is None:
             if len(_TEMPLATE_SETS) >= _TEMPLATE_SETS_LIMIT:
                 _TEMPLATE_SETS.clear()
-            user_templates = _TEMPLATE_SETS[cache_key] = read_template_dir(options.templates_dir)
+            user_templates = _TEMPLATE_SETS[cache_key] = merge_template_sets([read_template_dir(d) for d in layers])
     render_options = RenderOptions(
         formats=options.formats,
         strict=options.strict,
@@ -231,7 +241,7 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
     return Job(bundle, render_options, key, previous)
 
 
-_TEMPLATE_SETS: dict[tuple[str, str], Any] = {}
+_TEMPLATE_SETS: dict[tuple[tuple[str, ...], str], Any] = {}
 _TEMPLATE_SETS_LIMIT = 8
 
 

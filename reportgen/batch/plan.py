@@ -61,10 +61,26 @@ def folder_digest(root: str) -> str:
     return digest.hexdigest()
 
 
+PROJECT_TEMPLATES = "templates"  # a project's own templates/, beside its inputs, where the build runs
+
+
+def template_layers(templates_dir: str | None) -> list[str]:
+    """The folders that override the built-in templates, lowest first: the project's ``templates/`` (in
+    the working folder, unless it is the built-ins themselves, as in a checkout of reportgen), then
+    ``--templates DIR``. A file in a later folder wins; ``default:NAME`` always reaches the built-ins."""
+    layers = []
+    project = os.path.realpath(PROJECT_TEMPLATES)
+    if os.path.isdir(project) and project != os.path.realpath(builtin_templates()):
+        layers.append(project)
+    if templates_dir and os.path.realpath(templates_dir) not in layers:
+        layers.append(os.path.realpath(templates_dir))
+    return layers
+
+
 def templates_digest(templates_dir: str | None) -> str:
     digest = hashlib.sha256(folder_digest(builtin_templates()).encode())
-    if templates_dir:
-        digest.update(b"user\0" + folder_digest(os.path.realpath(templates_dir)).encode())
+    for layer in template_layers(templates_dir):
+        digest.update(b"user\0" + folder_digest(layer).encode())
     return digest.hexdigest()
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from reportgen.batch.executors import warm_renderer
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.orchestrate import BuildReport, Event, build
-from reportgen.batch.plan import Manifest
+from reportgen.batch.plan import Manifest, template_layers
 from reportgen.contract.source import DATA_SUFFIXES, INPUT_SUFFIXES
 from reportgen.paths import builtin_templates
 
@@ -32,8 +32,7 @@ def affected_inputs(changed: set[str], paths: list[str], options: BuildOptions) 
     """The inputs a set of changed files affects, or None for "all of them" (a template changed)."""
     from reportgen.contract.discover import discover_inputs
 
-    template_roots = [builtin_templates()] + ([os.path.realpath(options.templates_dir)]
-                                             if options.templates_dir else [])
+    template_roots = [builtin_templates(), *template_layers(options.templates_dir)]
     if any(_inside(path, root) for path in changed for root in template_roots):
         return None
     inputs = discover_inputs(paths, exclude=[options.out_dir])
@@ -67,9 +66,7 @@ def watch(paths: list[str], options: BuildOptions, on_event: Event | None = None
             return super().__call__(change, path)  # also drops .git, __pycache__, editor files
 
     roots = [os.path.realpath(p if os.path.isdir(p) else os.path.dirname(os.path.abspath(p))) for p in paths]
-    roots.append(builtin_templates())
-    if options.templates_dir:
-        roots.append(os.path.realpath(options.templates_dir))
+    roots += [builtin_templates(), *template_layers(options.templates_dir)]
     roots = [r for r in dict.fromkeys(roots) if os.path.isdir(r)]
 
     # One warm renderer for the whole session (a PDF helper with WeasyPrint, fonts and stylesheets loaded, and

@@ -46,6 +46,7 @@ class TemplateSet:
 
     files: dict[str, bytes] = field(default_factory=dict)
     root: str | None = None  # where they were read from, for messages only
+    origins: dict[str, str] = field(default_factory=dict)  # a file's own folder, when the set merges several
 
     @property
     def empty(self) -> bool:
@@ -64,7 +65,7 @@ class _SetLoader(BaseLoader):
             source = content.decode("utf-8")
         except UnicodeDecodeError:
             raise TemplateNotFound(f"{template} (not UTF-8)") from None
-        name = f"{self.templates.root or '--templates'}/{template}"
+        name = f"{self.templates.origins.get(template) or self.templates.root or '--templates'}/{template}"
         return source, name, lambda: True
 
 
@@ -160,6 +161,19 @@ def environment_for(user: TemplateSet | None, digest: str) -> BriefSandbox:
             _ENVIRONMENTS.clear()
         env = _ENVIRONMENTS[digest] = make_environment(user)
     return env
+
+
+def merge_template_sets(layers: list[TemplateSet]) -> TemplateSet:
+    """One set from several folders, lowest first: a file of a later folder replaces the same file of an
+    earlier one (the project's templates/, then --templates)."""
+    if len(layers) == 1:
+        return layers[0]
+    files: dict[str, bytes] = {}
+    origins: dict[str, str] = {}
+    for layer in layers:
+        files.update(layer.files)
+        origins.update({name: layer.root or "--templates" for name in layer.files})
+    return TemplateSet(files, layers[-1].root, origins)
 
 
 def read_template_dir(root: str, limit_bytes: int = 20 << 20) -> TemplateSet:

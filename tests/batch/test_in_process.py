@@ -96,3 +96,32 @@ def test_the_cli_prints_a_known_failure_again_and_exits_1(batch_with_an_invalid_
     error = next(line for line in first.output.splitlines() if "inference_share" in line)
     assert error in second.output, str(second)
     assert "--force" not in second.output or "1 up to date" in second.output
+
+
+def test_project_templates_sit_between_the_option_and_the_builtins(tmp_path: Path):
+    """A project's own templates/ (in the folder the build runs from) overrides the built-ins; a
+    --templates folder overrides both, file by file."""
+    project = tmp_path / "project"
+    (project / "inputs").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "anthropic-2026.yaml", project / "inputs")
+    (project / "templates" / "partials").mkdir(parents=True)
+    (project / "templates" / "brief.html.j2").write_text(
+        '{% extends "default:brief.html.j2" %}{% block footer %}<footer><p>project footer</p></footer>{% endblock %}')
+    (project / "templates" / "partials" / "titles.html.j2").write_text(
+        (EXAMPLES.parent / "templates" / "partials" / "titles.html.j2").read_text(encoding="utf-8")
+        .replace("The Forensic Bear Case", "The Project Bear Case"))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "brief.html.j2").write_text(
+        '{% extends "default:brief.html.j2" %}{% block footer %}<footer><p>option footer</p></footer>{% endblock %}')
+
+    first = reportgen("build", "inputs", "--out", "out", "--format", "html", cwd=project)
+    assert first.code == 0, str(first)
+    html = (project / "out" / "anthropic-2026" / "brief.html").read_text(encoding="utf-8")
+    assert "project footer" in html and "The Project Bear Case" in html
+
+    second = reportgen("build", "inputs", "--out", "out2", "--format", "html", "--templates", mine, cwd=project)
+    assert second.code == 0, str(second)
+    html = (project / "out2" / "anthropic-2026" / "brief.html").read_text(encoding="utf-8")
+    assert "option footer" in html and "project footer" not in html
+    assert "The Project Bear Case" in html  # the project's file the option does not replace still counts
