@@ -28,7 +28,8 @@ def test_a_pdf_render_logs_no_fonttools_warning() -> None:
         "import logging, sys\n"
         "logging.basicConfig(level=logging.WARNING, stream=sys.stderr)\n"
         "from reportgen.render.pdf import render_pdf_here\n"
-        "pdf, warnings = render_pdf_here('<html lang=en><title>t</title><h1>Fonts 12 345</h1><p>Text, mit Umlaut ä.</p>')\n"
+        "pdf, warnings = render_pdf_here("
+        "'<html lang=en><title>t</title><h1>Fonts 12 345</h1><p>Text, mit Umlaut ä.</p>')\n"
         "print('\\n'.join(warnings), file=sys.stderr)\n"
         "assert pdf.startswith(b'%PDF')\n"
     )
