@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,29 @@ def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callabl
         return folder, json.loads(done.read_text(encoding="utf-8"))
 
     return once
+
+
+# --- the headless browser -------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, driven by playwright (never a downloaded browser): one per worker, for tests/brief and
+    tests/hostile alike (playwright's sync API runs one instance per thread; a second would fail to start)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (the Makefile's test target installs it with apt)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 # --- which tests share a worker (pytest -n 2 --dist loadgroup, set in pyproject.toml) -----------------------

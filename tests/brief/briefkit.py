@@ -27,9 +27,6 @@ REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 GOLDEN = ROOT / "tests" / "golden"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TEMPLATES = ROOT / "templates"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 SECTION_TITLES = ("The Capital Intensity Paradox", "Infrastructure Entrenchment", "The Forensic Bear Case",
                   "Market Outlook and Sentiment")

@@ -9,13 +9,12 @@ reproducibility, PDF/A) make their own, each once.
 from __future__ import annotations
 
 import dataclasses
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from briefkit import CHROMIUM, CHROMIUM_ARGS, REPORTGEN, Brief, Run, reportgen, write_templates
+from briefkit import REPORTGEN, Brief, Run, reportgen, write_templates
 
 EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
 
@@ -69,18 +68,3 @@ def build_with(tmp_path: Path) -> Callable[..., tuple[Run, Path]]:
         return reportgen("build", *inputs, "--out", target, "--templates", templates, *options), target
 
     return build
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Debian's Chromium, driven by playwright (never a downloaded browser)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (the Makefile's test target installs it with apt)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()

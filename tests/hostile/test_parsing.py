@@ -12,8 +12,6 @@ boundary refuses it, and with the policy Chromium runs nothing.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +26,6 @@ from hostilekit import (
 )
 
 F = "parsing"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 HANDLER = "document.title='PWNED'"
 IMG = f'<img src="data:image/png;base64,AA" onerror="{HANDLER}">'
 
@@ -60,23 +56,6 @@ def _page(body: str, policy: bool = True, before_policy: str = "") -> str:
     meta = f'<meta http-equiv="Content-Security-Policy" content="{_policy()}">' if policy else ""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n{before_policy}{meta}\n'
             f"<title>brief</title>\n</head>\n<body>\n<p>text</p>\n{body}\n</body>\n</html>\n")
-
-
-# --- headless Chromium -------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium, driven by playwright (as tests/brief does)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _title_in_chromium(browser: Any, path: Path) -> tuple[str, list[str]]:
