@@ -15,6 +15,8 @@ Test modules never import this file (``import conftest`` would give whichever co
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import os
 import shutil
@@ -87,28 +89,65 @@ def browser() -> Iterator[Any]:
 
 # --- which tests share a worker (pytest -n 2 --dist loadgroup, set in pyproject.toml) -----------------------
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests that use a module- or session-scoped fixture of their own module (a batch of hostile inputs, a
-    template override, a --strict build, the Nu checker's run) run on one xdist worker, so that the fixture is
-    made once rather than once per worker;
-    the tests that drive the shared headless Chromium (a session fixture) run on one worker too. Every other
-    test goes wherever a worker is free."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's loadgroup scheduling with the groups of ``worker_group``. (xdist 3.8 would read ``xdist_group``
+    marks into each test's id, which pytest 9 no longer lets a plugin change: the scheduler asks instead.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    root = config.rootpath
+
+    class Grouped(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(root, nodeid) or super()._split_scope(nodeid)
+
+    return Grouped(config, log)
+
+
+def worker_group(root: Path, nodeid: str) -> str | None:
+    """The tests that use a module- or session-scoped fixture of their own module (a batch of hostile inputs,
+    a template override, a --strict build, the Nu checker's run), directly or through another fixture of the
+    module, run on one xdist worker, so that the fixture is made once rather than once per worker; so do the
+    tests that drive the session's Chromium (``browser``). A fixture made through ``run_once`` is shared by
+    the workers already. Every other test goes wherever a worker is free."""
+    path, _, rest = nodeid.partition("::")
+    if not path.endswith(".py") or not rest:
+        return None
+    group = _module_groups(str(root / path)).get(rest.split("::")[-1].split("[")[0])
+    return path if group == "<module>" else group
+
+
+@functools.cache
+def _module_groups(filename: str) -> dict[str, str]:
+    """{test function name: group} of one test module, read from its source."""
+    try:
+        tree = ast.parse(Path(filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    functions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]
+    arguments = {f.name: {a.arg for a in f.args.args} for f in functions}
+    fixtures: dict[str, str] = {}  # name -> scope
+    for function in functions:
+        for decorator in function.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if isinstance(target, ast.Attribute) and target.attr == "fixture":
+                scope = next((k.value.value for k in (call.keywords if call else [])
+                              if k.arg == "scope" and isinstance(k.value, ast.Constant)), "function")
+                fixtures[function.name] = scope
+    wide = {name for name, scope in fixtures.items()
+            if scope in ("module", "session") and "run_once" not in arguments[name]}
+    changed = True
+    while changed:  # a fixture of the module that uses one of them
+        grown = wide | {name for name in fixtures if arguments[name] & wide}
+        changed, wide = grown != wide, grown
+    groups = {}
+    for function in functions:
+        if not function.name.startswith("test") or function.name in fixtures:
             continue
-        module = item.nodeid.split("::")[0]
-        group = None
-        for name in info.names_closure:
-            definitions = info.name2fixturedefs.get(name) or ()
-            if not definitions:
-                continue
-            definition = definitions[-1]
-            if name == "browser" and definition.scope == "session":
-                group = "chromium"
-                break
-            if definition.scope in ("module", "session") and definition.baseid == module \
-                    and "run_once" not in definition.argnames:  # made through run_once: shared already
-                group = module
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+        if "browser" in arguments[function.name]:
+            groups[function.name] = "chromium"
+        elif arguments[function.name] & wide:
+            groups[function.name] = "<module>"
+    return groups
