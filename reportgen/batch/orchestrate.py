@@ -154,6 +154,8 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
             emit("done", result)
     finally:
         saver.flush()  # also on Ctrl-C: what was written is recorded
+        # A worker killed while writing a chart-cache entry leaves its temporary file (we hold the lock)
+        remove_leftovers([state_dir(options.out_dir)])
     if saver.error is not None:
         report.results.append(Result("(manifest)", "manifest", "", "failed", errors=[
             f"{manifest.path}: could not write: {saver.error.strerror or saver.error}; the briefs built now are "
