@@ -158,7 +158,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
         "years": f(p.years, f"inputs.compute.providers.{i}.years"),
         "investor": p.investor,
     } for i, p in enumerate(model.providers)]
-    top = max(providers, key=lambda p: model.providers[providers.index(p)].share)
+    top = providers[max(range(len(providers)), key=lambda n: model.providers[n].share)]
     investors = [p for p in providers if p["investor"]]
 
     post_money = model.input_value("valuation.post_money")
