@@ -1,0 +1,149 @@
+"""Commands that build briefs: build, watch, verify."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from reportgen.cli.common import (
+    Format,
+    MaxAge,
+    OutDir,
+    Paths,
+    PdfVariant,
+    StrictFlag,
+    Templates,
+    app,
+    err,
+    interrupted,
+    parse_formats,
+    usage,
+)
+from reportgen.errors import UsageError
+from reportgen.report import shown
+
+
+@app.command()
+def build(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+    strict: StrictFlag = False,
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    max_age: MaxAge = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a dask.distributed scheduler "
+                                                  "(tcp://HOST:PORT).")] = None,
+    dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster (spawned workers).")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+) -> None:
+    """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
+
+    Incremental: only briefs whose input, data files, templates or options changed are rebuilt.
+    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors."""
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.orchestrate import build as run_build
+    from reportgen.report import Reporter, print_summary
+
+    if scheduler and dask:
+        raise usage("--scheduler and --dask are alternatives")
+    try:
+        options = BuildOptions(out_dir=out, formats=parse_formats(format), force=force, jobs=jobs, strict=strict,
+                               templates_dir=templates, pdf_variant=pdf_variant, max_age_days=max_age,
+                               scheduler=scheduler or ("local" if dask else None), wait_for_lock=wait)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    reporter = Reporter(quiet=quiet or json_summary)
+    try:
+        report = run_build(paths, options, on_event=reporter)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    except KeyboardInterrupt:
+        reporter.close()
+        raise interrupted() from None
+    finally:
+        reporter.close()
+    if json_summary:
+        import json
+
+        typer.echo(json.dumps(report.to_json(), indent=2))
+    elif not quiet or report.failed:
+        print_summary(report)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def watch(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    strict: StrictFlag = False,
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+) -> None:
+    """Build, then rebuild what each saved change affects (an input: its company; a data file: the
+    companies that read it; a template: all). Ctrl-C stops."""
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.watch import watch as run_watch
+    from reportgen.report import Reporter, print_summary
+
+    try:
+        options = BuildOptions(out_dir=out, formats=parse_formats(format), strict=strict, templates_dir=templates,
+                               pdf_variant=pdf_variant, jobs=jobs)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    reporter = Reporter()
+    err(f"watching {' '.join(paths)} (Ctrl-C to stop)")
+    try:
+        for report in run_watch(paths, options, on_event=reporter):
+            reporter.close()
+            print_summary(report)
+    except KeyboardInterrupt:
+        pass
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    finally:
+        reporter.close()
+
+
+@app.command()
+def verify(
+    paths: Paths,
+    out: OutDir = "outputs",
+    format: Format = "pdf,html,json",
+    templates: Templates = None,
+    pdf_variant: PdfVariant = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+) -> None:
+    """Rebuild into a temporary folder and report every file that differs from OUT (give the options
+    the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
+    from reportgen.batch.options import BuildOptions
+    from reportgen.batch.verify import verify as run_verify
+
+    try:
+        options = BuildOptions(out_dir=out, formats=parse_formats(format), templates_dir=templates,
+                               pdf_variant=pdf_variant, jobs=jobs, chart_cache=False)
+        report = run_verify(paths, options)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    except KeyboardInterrupt:
+        raise interrupted() from None
+    for result in report.build.failed:
+        for error in result.errors:
+            err(f"error: {error}")
+    for name in report.different:
+        typer.echo(f"differs: {shown(os.path.join(out, name))}")
+    for name in report.missing:
+        typer.echo(f"missing: {shown(os.path.join(out, name))}")
+    typer.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
+               f"{len(report.missing)} missing, {len(report.build.failed)} failed")
+    raise typer.Exit(report.exit_code)
+
+

@@ -1,0 +1,68 @@
+"""What every command shares: the typer app, messages on stderr, exit codes, and the options' types."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reportgen import __version__
+from reportgen.report import shown
+
+INTERRUPTED = "reportgen: interrupted; the briefs written so far are whole, and the next build finishes the rest"
+
+app = typer.Typer(
+    name="reportgen",
+    help="Compile company YAML into research briefs: brief.pdf, brief.html and model.json.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reportgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """reportgen: research briefs from structured company data."""
+
+
+def err(message: str) -> None:
+    """A message on stderr, each of its lines escaped (reportgen.report.shown): paths come from users."""
+    typer.echo("\n".join(shown(line) for line in str(message).split("\n")), err=True)
+
+
+def interrupted() -> typer.Exit:  # typer would exit 130 without a word
+    err(INTERRUPTED)
+    return typer.Exit(130)
+
+
+def usage(message: str) -> typer.Exit:
+    err(f"usage error: {message}")
+    return typer.Exit(2)
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+
+
+Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
+OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
+Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
+StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
+                                      "prose, missing glyphs or assets, undefined variables, stale data.")]
+Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
+                                                "built-in ones, block by block (see README).")]
+PdfVariant = Annotated[str | None, typer.Option("--pdf-variant", help="e.g. pdf/a-3b or pdf/ua-1.")]
+MaxAge = Annotated[int | None, typer.Option("--max-age", help="Warn (fail under --strict) when as_of is older "
+                                            "than this many days.")]
+
+

@@ -1,0 +1,84 @@
+"""Commands over inputs: validate, schema, new."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from reportgen.cli.common import app, err, usage
+from reportgen.errors import SpecError, UsageError
+from reportgen.report import shown
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+) -> None:
+    """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
+    from reportgen.contract.discover import discover_inputs
+    from reportgen.contract.load import load_spec
+
+    try:
+        files = discover_inputs(paths)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    if not files:
+        raise usage("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
+    failed = 0
+    for path in files:
+        try:
+            load_spec(path)
+        except SpecError as exc:
+            failed += 1
+            for problem in exc.problems:
+                err(str(problem))
+        else:
+            if not quiet:
+                typer.echo(f"{shown(path)}: ok")
+    if not quiet:
+        typer.echo(f"{len(files) - failed} valid, {failed} invalid", err=bool(failed))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the input contract (for editors and other tools)."""
+    import json
+
+    from reportgen.contract.json_schema import contract_schema
+
+    typer.echo(json.dumps(contract_schema(), indent=2))
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Company name.")],
+    out: Annotated[str | None, typer.Option("--out", "-o",
+                                            help="File to write ('-' for standard output); default "
+                                                 "inputs/<name>.yaml, or ./<name>.yaml without inputs/.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter input for NAME that validates."""
+    from reportgen.atomic import write_atomic
+    from reportgen.contract.starter import StarterError, describe, starter_filename, starter_yaml
+
+    try:
+        text = starter_yaml(name)
+    except StarterError as exc:  # a name the contract refuses: write nothing rather than an invalid file
+        for problem in exc.problems:
+            err(f"new: {describe(problem)}")
+        raise typer.Exit(2) from None
+    if out == "-":
+        typer.echo(text, nl=False)
+        return
+    target = out or os.path.join("inputs" if os.path.isdir("inputs") else ".", starter_filename(name))
+    if os.path.exists(target) and not force:
+        err(f"{target}: already exists; use --force to overwrite")
+        raise typer.Exit(1)
+    write_atomic(target, text.encode("utf-8"))
+    typer.echo(shown(target))
+
+
