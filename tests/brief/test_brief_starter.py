@@ -39,3 +39,12 @@ def test_starter_brief_reads_as_a_brief(starter):
     assert [t for level, t in brief.doc.headings() if level == 2] == [
         "Key points", "Analyst’s view", "Contents", *SECTION_TITLES, APPENDIX_TITLE]
     assert external_references(brief.html) == []
+
+
+def test_starter_pages_are_filled(starter, tmp_path):
+    """A small company (no history, one peer, no commentary) is where a layout gapes: the page-fill rule holds."""
+    from test_brief_page_fill import LIMIT, empty_share, rasterised_pages
+
+    _, brief = starter
+    shares = [round(empty_share(page), 2) for page in rasterised_pages(brief.pdf_path, tmp_path)]
+    assert all(share <= LIMIT for share in shares[:-1]), shares
