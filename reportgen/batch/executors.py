@@ -88,7 +88,9 @@ def warm_worker(weasyprint: bool = True) -> None:
     import altair  # noqa: F401
 
     if weasyprint:
-        import weasyprint as _  # noqa: F401
+        from reportgen.render.pdf import prewarm
+
+        prewarm()  # imports WeasyPrint, parses fonts and stylesheets, then freezes them (render/pdf.py)
     engine.join()
 
 

@@ -2,14 +2,15 @@
 
 A user template is code: the sandbox stops it from reaching Python internals, but not from looping
 for hours or building a gigabyte of output. So it renders in a child process forked from a clean
-forkserver (never from a worker that has started the chart engine), with an address-space limit;
-the parent waits at most ``TIME_LIMIT`` seconds, then kills it. A runaway template fails its brief,
-not the batch. Built-in templates are trusted and render in-process.
+forkserver (never from a worker that has started the chart engine), with an address-space limit.
+It may spend ``TIME_LIMIT`` seconds of CPU time (RLIMIT_CPU: a busy machine slows it but does not fail it),
+and the parent kills it after ``WALL_FACTOR`` times that in wall time (a child that waits instead of
+computing). A runaway template fails its brief, not the batch. Built-in templates are trusted and render in-process.
 
 What a user template renders is as untrusted as the template: 50,000 short paragraphs render in a
 second and take WeasyPrint minutes and gigabytes to lay out. So the same child also checks the HTML
 brief's boundary, caps the rendered size (``MAX_OUTPUT``), and lays out the PDF, under the same
-memory limit and a fresh ``TIME_LIMIT`` for the layout.
+memory limit and a fresh ``TIME_LIMIT`` of CPU time for the layout.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import signal
 from typing import Any
 
 from reportgen.errors import ReportgenError, ResourceLimitError, TemplateError
 
-# seconds, for the rendering and again for the PDF layout (a brief takes about 0.1 s and 3 s); the environment
-# variable REPORTGEN_TEMPLATE_TIME_LIMIT overrides it (the test suite shortens the wait for its runaway templates)
+# seconds of CPU time, for the rendering and again for the PDF layout (a brief takes about 0.1 s and 1-3 s); the
+# environment variable REPORTGEN_TEMPLATE_TIME_LIMIT overrides it (the tests shorten it for their runaway templates)
 TIME_LIMIT = float(os.environ.get("REPORTGEN_TEMPLATE_TIME_LIMIT") or 20.0)
+WALL_FACTOR = 6  # the wall-clock backstop, as a multiple of TIME_LIMIT: only a child that does not compute meets it
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child (a brief's PDF layout peaks near 0.3 GiB)
 MAX_OUTPUT = 5 << 20  # characters of rendered HTML per document; the built-in brief is about 0.2 MB
 
@@ -57,11 +60,23 @@ def _render(model: Any, charts: list[Any], targets: tuple[str, ...], templates: 
     return ("documents", documents)
 
 
+def _limit_cpu(seconds: float) -> None:
+    """SIGXCPU (which ends the process) once it has computed ``seconds`` more from now."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds + 0.999)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
 def _child(connection: Any, model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any,
-           digest: str, memory_limit: int, pdf_variant: str | None) -> None:
+           digest: str, memory_limit: int, pdf_variant: str | None, time_limit: float) -> None:
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit may already be in place
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     try:
+        _limit_cpu(time_limit)
         outcome = _guarded("template rendering", memory_limit,
                            lambda: _render(model, charts, targets, templates, digest))
         _send(connection, outcome)
@@ -70,6 +85,7 @@ def _child(connection: Any, model: Any, charts: list[Any], targets: tuple[str, .
 
             html = outcome[1]["pdf"][0]
             del outcome
+            _limit_cpu(time_limit)  # a fresh allowance for the layout
             _send(connection, _guarded("the PDF layout of the template's output", memory_limit,
                                        lambda: ("pdf", render_pdf_here(html, templates=templates,
                                                                        variant=pdf_variant))))
@@ -91,13 +107,20 @@ def _context() -> Any:
     return context
 
 
-def _receive(receiver: Any, time_limit: float, what: str) -> Any:
-    if not receiver.poll(time_limit):
-        raise ResourceLimitError(f"{what} exceeded the time limit of {time_limit:g} s "
-                            "(a runaway loop in a --templates file, or output too large?)")
+def _over_time(what: str, time_limit: float) -> ResourceLimitError:
+    return ResourceLimitError(f"{what} exceeded the time limit of {time_limit:g} s "
+                              "(a runaway loop in a --templates file, or output too large?)")
+
+
+def _receive(receiver: Any, process: Any, time_limit: float, what: str) -> Any:
+    if not receiver.poll(time_limit * WALL_FACTOR):
+        raise _over_time(what, time_limit)
     try:
         outcome = receiver.recv()
     except EOFError:
+        process.join(5)
+        if process.exitcode == -signal.SIGXCPU:
+            raise _over_time(what, time_limit) from None
         raise ResourceLimitError(f"{what} died (killed, or out of memory)") from None
     if isinstance(outcome, tuple) and outcome and outcome[0] == "error":
         raise TemplateError(outcome[1])
@@ -112,12 +135,12 @@ def render_isolated(model: Any, charts: list[Any], targets: tuple[str, ...], tem
     context = _context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, model, charts, targets, templates, digest, memory_limit,
-                                                   pdf_variant), daemon=True)
+                                                   pdf_variant, time_limit), daemon=True)
     process.start()
     sender.close()
     try:
-        documents = _receive(receiver, time_limit, "template rendering")
-        pdf = _receive(receiver, time_limit, "the PDF layout of the template's output") \
+        documents = _receive(receiver, process, time_limit, "template rendering")
+        pdf = _receive(receiver, process, time_limit, "the PDF layout of the template's output") \
             if "pdf" in documents else None
     finally:
         if process.is_alive():
