@@ -151,3 +151,20 @@ def _module_groups(filename: str) -> dict[str, str]:
         elif arguments[function.name] & wide:
             groups[function.name] = "<module>"
     return groups
+
+
+if os.environ.get("REPORTGEN_TEST_CPU_LOG"):  # where the suite's CPU goes: one line per test, for tests/cpu_report.py
+    import resource
+    import time
+
+    def _cpu() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Iterator[None]:
+        wall, cpu = time.monotonic(), _cpu()
+        yield
+        line = json.dumps({"test": item.nodeid, "wall": time.monotonic() - wall, "cpu": _cpu() - cpu})
+        with open(os.environ["REPORTGEN_TEST_CPU_LOG"], "a", encoding="utf-8") as log:
+            log.write(line + "\n")

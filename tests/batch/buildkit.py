@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.etree import ElementTree
 
-ROOT = Path(__file__).resolve().parents[2]
-REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
-PYTHON = ROOT / ".venv" / "bin" / "python"
+from clikit import PYTHON, REPORTGEN, ROOT, Run, cli_env, python, reportgen, sha256  # noqa: F401  (the kit's API)
+from clikit import snapshot as shared_snapshot
+
 EXAMPLES = ROOT / "inputs"
 BASES = ("anthropic-2026", "meridian-2026", "nordlicht-2026")
 HISTORY = "nordlicht-history.csv"
@@ -36,45 +36,7 @@ T = TypeVar("T")
 
 
 def env() -> dict[str, str]:
-    return dict(os.environ, NO_COLOR="1", COLUMNS="200", PYTHONUNBUFFERED="1")
-
-
-# --- the CLI -----------------------------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Run:
-    args: list[str]
-    code: int
-    stdout: str
-    stderr: str
-    seconds: float = 0.0
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def json(self) -> dict[str, Any]:
-        return json.loads(self.stdout)
-
-    def __str__(self) -> str:
-        return (f"$ reportgen {' '.join(self.args)}\nexit {self.code} after {self.seconds:.1f} s\n"
-                f"--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-6000:]}")
-
-
-def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike = ROOT, timeout: float = 300) -> Run:
-    """The real command, as cron runs it (a pipe: plain lines, no progress bars)."""
-    argv = [str(a) for a in args]
-    started = time.monotonic()
-    done = subprocess.run([str(REPORTGEN), *argv], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=env(), check=False)
-    return Run(argv, done.returncode, done.stdout, done.stderr, time.monotonic() - started)
-
-
-def python(code: str, *args: str, cwd: str | os.PathLike = ROOT, timeout: float = 300) -> Run:
-    started = time.monotonic()
-    done = subprocess.run([str(PYTHON), "-c", code, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env=env(), check=False)
-    return Run(["python -c ...", *args], done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+    return cli_env()
 
 
 class Background:
@@ -258,21 +220,9 @@ class Trio:
 
 # --- output folders -------------------------------------------------------------------------------------
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def snapshot(folder: Path, state: bool = True) -> dict[str, tuple[str, int]]:
     """Every file under ``folder`` (reportgen's own state too, except the lock file): digest and mtime."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if not path.is_file() or relative.endswith("build.lock"):
-            continue
-        if not state and relative.startswith(".reportgen/"):
-            continue
-        found[relative] = (sha256(path), path.stat().st_mtime_ns)
-    return found
+    return shared_snapshot(folder, state=state)
 
 
 def brief_digests(folder: Path) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -20,10 +19,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 from xml.etree import ElementTree
 
+from clikit import REPORTGEN, ROOT, Run, reportgen  # noqa: F401  (the kit's API)
+from clikit import snapshot as shared_snapshot
+
 from reportgen.render.environment import CONTENT_SECURITY_POLICY  # the one policy a brief may carry
 
-ROOT = Path(__file__).resolve().parents[2]
-REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 GOLDEN = ROOT / "tests" / "golden"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TEMPLATES = ROOT / "templates"
@@ -35,31 +35,6 @@ BRIEF_FILES = ("brief.pdf", "brief.html", "model.json")
 
 
 # --- the CLI -----------------------------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Run:
-    args: list[str]
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def __str__(self) -> str:
-        return (f"$ reportgen {' '.join(self.args)}\nexit {self.code}\n"
-                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
-
-
-def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike = ROOT, timeout: float = 180) -> Run:
-    """The real command, as a user runs it (a pipe, so plain lines rather than progress bars)."""
-    argv = [str(a) for a in args]
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="200")
-    done = subprocess.run([str(REPORTGEN), *argv], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env=env, check=False)
-    return Run(argv, done.returncode, done.stdout, done.stderr)
-
 
 def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
     """A --templates folder with the given files (relative path -> content)."""
@@ -79,14 +54,7 @@ def builtin(name: str) -> str:
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file under ``folder`` except reportgen's own state (.reportgen/): content digest and mtime."""
-    import hashlib
-
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not relative.startswith(".reportgen/"):
-            found[relative] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-    return found
+    return shared_snapshot(folder, state=False)
 
 
 def copy_outputs(source: Path, target: Path) -> Path:

@@ -18,7 +18,6 @@ then insists that the mark is removed.
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import hashlib
 import http.server
@@ -26,8 +25,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import threading
 from collections.abc import Iterator
 from functools import cached_property
@@ -37,9 +34,10 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from clikit import LOCK, REPORTGEN, ROOT, Run, Timeout  # noqa: F401  (the kit's API)
+from clikit import reportgen as run_reportgen
+from clikit import snapshot as shared_snapshot
 
-ROOT = Path(__file__).resolve().parents[2]
-REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 SECURITY_MD = ROOT / "SECURITY.md"
 MARKER = "SECRET-MARKER-123"  # content of files that must never reach a brief or a log
 INPUT = "inputs/acme.yaml"  # every case's input, as the CLI shows it (runs use the workspace as cwd)
@@ -197,78 +195,21 @@ def line_of(text: str, needle: str, start: int = 1) -> int:
 
 # --- running the CLI ----------------------------------------------------------------------------------
 
-@dataclasses.dataclass
-class Run:
-    args: list[str]
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
-
-    def __str__(self) -> str:
-        return (f"$ reportgen {' '.join(self.args)}\nexit {self.code}\n"
-                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}")
-
-
-class Timeout(AssertionError):
-    """The command did not finish within its (generous) time limit; it and its children were killed."""
-
-
-def _limit_memory(limit: int) -> Any:
-    def apply() -> None:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return apply
-
-
 def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float = 120,
               memory_limit: int | None = None) -> Run:
-    """The real command, through a pipe (plain lines, no progress bars), with a generous timeout. It runs
-    in its own process group, so that on a timeout its workers and forkserver are killed with it. With
-    ``memory_limit`` (bytes of address space), a runaway read fails instead of exhausting the machine."""
-    assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv"
-    argv = [str(a) for a in args]
-    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
-    process = subprocess.Popen([str(REPORTGEN), *argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, start_new_session=True,
-                               preexec_fn=_limit_memory(memory_limit) if memory_limit else None)
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise Timeout(f"reportgen {' '.join(argv)} did not finish within {timeout:g} s") from None
-    return Run(argv, process.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+    """The real command (clikit.reportgen) with the hostile suite's defaults: a workspace as cwd, a shorter
+    timeout, and optionally a memory limit."""
+    return run_reportgen(*args, cwd=cwd, timeout=timeout, memory_limit=memory_limit)
 
 
 # --- the output folder: snapshots ---------------------------------------------------------------------
 
-LOCK = ".reportgen/build.lock"  # the lock file itself is not output
 FAILURES = ".reportgen/failures.json"  # the record of known failures (reported again without a worker)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file and folder under ``folder`` by relative path: sha256 of the bytes ("dir" for folders)."""
-    found: dict[str, str] = {}
-    if not folder.exists():
-        return found
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if relative in (LOCK, FAILURES):
-            continue
-        if path.is_symlink():
-            found[relative] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            found[relative] = "dir"
-        else:
-            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
+    return shared_snapshot(folder, mtimes=False, folders=True, ignore=(LOCK, FAILURES))
 
 
 def assert_unchanged(before: dict[str, str], after: dict[str, str]) -> None:
@@ -689,7 +630,6 @@ def render_with_templates(folder: Path, text: str | None = None) -> str:
     the page's boundary (render/boundary.py seal_html), as the limited child does (render/isolated.py).
     Returns the sealed page; raises TemplateError with the message the build prints. Each case's end-to-end
     twin (a CLI build) shows that such an error fails the brief, located, and writes nothing."""
-    import hashlib
 
     from reportgen.charts.render import draw_charts
     from reportgen.contract.load import load_spec

@@ -2,9 +2,9 @@
 
 The published Jinja2 sandbox escapes are refused; includes can only name files that were read from the
 folder; output amplification is capped; a runaway or memory-hungry template fails within its child's limits
-(20 s of CPU time, shortened in the tests by REPORTGEN_TEMPLATE_TIME_LIMIT; 1 GiB) and writes nothing. What a template writes
-must still respect the HTML brief's boundary (self-contained, no script): the cases marked as bugs show where it
-does not.
+(20 s of CPU time, shortened in the tests by REPORTGEN_TEMPLATE_TIME_LIMIT; 1 GiB) and writes nothing. What a
+template writes must still respect the HTML brief's boundary (self-contained, no script): the cases marked as
+bugs show where it does not.
 """
 
 from __future__ import annotations

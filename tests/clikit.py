@@ -1,0 +1,115 @@
+"""What every test kit shares: where the project and its command are, running the real command, and snapshots
+of an output folder. The kits of each suite (brief/briefkit.py, batch/buildkit.py, hostile/hostilekit.py,
+contract/speckit.py) import from here and add their own helpers."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+LOCK = ".reportgen/build.lock"  # the lock file itself is not output
+
+
+def cli_env() -> dict[str, str]:
+    """The environment of a command run through a pipe, as cron runs it: plain lines, no colour or bars."""
+    return dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb", PYTHONUNBUFFERED="1")
+
+
+@dataclasses.dataclass
+class Run:
+    args: list[str]
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float = 0.0
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.stdout)
+
+    def __str__(self) -> str:
+        return (f"$ reportgen {' '.join(self.args)}\nexit {self.code} after {self.seconds:.1f} s\n"
+                f"--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-6000:]}")
+
+
+class Timeout(AssertionError):
+    """The command did not finish within its (generous) time limit; it and its children were killed."""
+
+
+def _limit_memory(limit: int) -> Any:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return apply
+
+
+def run_command(argv: list[str], *, shown: list[str], cwd: str | os.PathLike, timeout: float,
+                memory_limit: int | None = None) -> Run:
+    """``argv`` in its own process group, so that on a timeout its workers and forkserver die with it. With
+    ``memory_limit`` (bytes of address space), a runaway read fails instead of exhausting the machine."""
+    started = time.monotonic()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(),
+                               start_new_session=True,
+                               preexec_fn=_limit_memory(memory_limit) if memory_limit else None)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise Timeout(f"{' '.join(argv)} did not finish within {timeout:g} s") from None
+    return Run(shown, process.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
+               time.monotonic() - started)
+
+
+def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike = ROOT, timeout: float = 300,
+              memory_limit: int | None = None) -> Run:
+    """The real command, as a user or cron runs it."""
+    assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
+    argv = [str(a) for a in args]
+    return run_command([str(REPORTGEN), *argv], shown=argv, cwd=cwd, timeout=timeout, memory_limit=memory_limit)
+
+
+def python(code: str, *args: str, cwd: str | os.PathLike = ROOT, timeout: float = 300) -> Run:
+    """``python -c code`` in the project's interpreter."""
+    return run_command([str(PYTHON), "-c", code, *args], shown=["python -c ...", *args], cwd=cwd, timeout=timeout)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(folder: Path, *, state: bool = True, mtimes: bool = True, folders: bool = False,
+             ignore: tuple[str, ...] = (LOCK,)) -> dict[str, Any]:
+    """Every file under ``folder`` by relative path: its digest, and its mtime unless ``mtimes`` is false (a
+    rewrite with the same bytes then counts as no change). ``state``: reportgen's own .reportgen/ too;
+    ``folders``: folders ("dir") and symbolic links ("link:TARGET") too; ``ignore``: paths left out."""
+    found: dict[str, Any] = {}
+    if not folder.exists():
+        return found
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).as_posix()
+        if relative in ignore or (not state and (relative + "/").startswith(".reportgen/")):
+            continue
+        if path.is_symlink() or not path.is_file():
+            if folders:
+                found[relative] = "link:" + os.readlink(path) if path.is_symlink() else "dir"
+            continue
+        found[relative] = (sha256(path), path.stat().st_mtime_ns) if mtimes else sha256(path)
+    return found
