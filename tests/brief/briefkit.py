@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from xml.etree import ElementTree
 
+import numpy as np
 from clikit import REPORTGEN, ROOT, Run, reportgen  # noqa: F401  (the kit's API)
 from clikit import snapshot as shared_snapshot
 
@@ -32,6 +33,7 @@ SECTION_TITLES = ("The Capital Intensity Paradox", "Infrastructure Entrenchment"
                   "Market Outlook and Sentiment")
 APPENDIX_TITLE = "Appendix: Assumptions, Sources and Formulas"
 BRIEF_FILES = ("brief.pdf", "brief.html", "model.json")
+EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")  # built once per run (conftest.session_build)
 
 
 # --- the CLI -----------------------------------------------------------------------------------------
@@ -501,3 +503,40 @@ def present(text: str, patterns: list[str]) -> list[str]:
             start = max(0, match.start() - 60)
             found.append(f"{pattern!r} matched: ...{text[start:match.end() + 60]}...")
     return found
+
+
+# --- how full the printed pages are ---------------------------------------------------------------------
+
+DPI = 30
+PAGE_MM = 297.0
+BODY_TOP_MM, BODY_BOTTOM_MM = 20.0, 297.0 - 18.0
+BAND_MM = 8.0
+PAGE_FILL_LIMIT = 0.40  # no page but the last may be more empty than this (tests/brief/test_brief_page_fill.py)
+
+
+def rasterised_pages(pdf: Path, folder: Path) -> list[np.ndarray]:
+    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf), str(folder / "page")], check=True)
+    pages = []
+    for path in sorted(folder.glob("page-*.pgm")):
+        data = path.read_bytes()
+        header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        assert header, path
+        width, height = int(header[1]), int(header[2])
+        pages.append(np.frombuffer(data[header.end():], np.uint8).reshape(height, width))
+    return pages
+
+
+def empty_share(page: np.ndarray) -> float:
+    """The share of the page body's height in blank bands taller than BAND_MM."""
+    height = page.shape[0]
+    top, bottom = (round(height * mm / PAGE_MM) for mm in (BODY_TOP_MM, BODY_BOTTOM_MM))
+    inked = (page[top:bottom] < 200).any(axis=1)
+    band_rows = BAND_MM / PAGE_MM * height
+    empty, run = 0, 0
+    for row_has_ink in [*inked, True]:  # the sentinel closes a band at the bottom margin
+        if row_has_ink:
+            empty += run if run > band_rows else 0
+            run = 0
+        else:
+            run += 1
+    return empty / (bottom - top)

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefkit import REPORTGEN, Brief, Run, reportgen, write_templates
-
-EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
+from briefkit import EXAMPLES, REPORTGEN, Brief, Run, reportgen, write_templates
 
 
 @pytest.fixture(scope="session")

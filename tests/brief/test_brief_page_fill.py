@@ -8,48 +8,9 @@ text lines, paragraphs and headings, which is part of a full page.
 
 from __future__ import annotations
 
-import re
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
-from briefkit import Brief
-from conftest import EXAMPLES
-
-DPI = 30
-PAGE_MM = 297.0
-BODY_TOP_MM, BODY_BOTTOM_MM = 20.0, 297.0 - 18.0
-BAND_MM = 8.0
-LIMIT = 0.40
-
-
-def rasterised_pages(pdf: Path, folder: Path) -> list[np.ndarray]:
-    subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf), str(folder / "page")], check=True)
-    pages = []
-    for path in sorted(folder.glob("page-*.pgm")):
-        data = path.read_bytes()
-        header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
-        assert header, path
-        width, height = int(header[1]), int(header[2])
-        pages.append(np.frombuffer(data[header.end():], np.uint8).reshape(height, width))
-    return pages
-
-
-def empty_share(page: np.ndarray) -> float:
-    """The share of the page body's height in blank bands taller than BAND_MM."""
-    height = page.shape[0]
-    top, bottom = (round(height * mm / PAGE_MM) for mm in (BODY_TOP_MM, BODY_BOTTOM_MM))
-    inked = (page[top:bottom] < 200).any(axis=1)
-    band_rows = BAND_MM / PAGE_MM * height
-    empty, run = 0, 0
-    for row_has_ink in [*inked, True]:  # the sentinel closes a band at the bottom margin
-        if row_has_ink:
-            empty += run if run > band_rows else 0
-            run = 0
-        else:
-            run += 1
-    return empty / (bottom - top)
+from briefkit import EXAMPLES, PAGE_FILL_LIMIT, Brief, empty_share, rasterised_pages
 
 
 def test_the_measure_sees_an_empty_page_and_a_full_one():
@@ -68,5 +29,5 @@ def test_no_page_but_the_last_is_more_than_40_percent_empty(briefs: dict[str, Br
     pages = rasterised_pages(briefs[stem].pdf_path, tmp_path)
     assert len(pages) >= 6
     shares = [round(empty_share(page), 2) for page in pages]
-    too_empty = {number: share for number, share in enumerate(shares[:-1], start=1) if share > LIMIT}
-    assert not too_empty, f"pages more than {LIMIT:.0%} empty (page: share): {too_empty}; all: {shares}"
+    too_empty = {number: share for number, share in enumerate(shares[:-1], start=1) if share > PAGE_FILL_LIMIT}
+    assert not too_empty, f"pages more than {PAGE_FILL_LIMIT:.0%} empty (page: share): {too_empty}; all: {shares}"

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from briefkit import APPENDIX_TITLE, BRIEF_FILES, SECTION_TITLES, Brief, external_references, missing, reportgen
+from briefkit import (
+    APPENDIX_TITLE,
+    BRIEF_FILES,
+    PAGE_FILL_LIMIT,
+    SECTION_TITLES,
+    Brief,
+    empty_share,
+    external_references,
+    missing,
+    rasterised_pages,
+    reportgen,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +54,6 @@ def test_starter_brief_reads_as_a_brief(starter):
 
 def test_starter_pages_are_filled(starter, tmp_path):
     """A small company (no history, one peer, no commentary) is where a layout gapes: the page-fill rule holds."""
-    from test_brief_page_fill import LIMIT, empty_share, rasterised_pages
-
     _, brief = starter
     shares = [round(empty_share(page), 2) for page in rasterised_pages(brief.pdf_path, tmp_path)]
-    assert all(share <= LIMIT for share in shares[:-1]), shares
+    assert all(share <= PAGE_FILL_LIMIT for share in shares[:-1]), shares
