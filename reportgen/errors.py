@@ -1,4 +1,4 @@
-"""Library exceptions. Only ``cli.py`` maps them to exit codes."""
+"""Library exceptions. Only the CLI (reportgen/cli/) maps them to exit codes."""
 
 from __future__ import annotations
 
