@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.errors import StrictError
-from reportgen.formats import FORMATS
+from reportgen.formats import DEFAULT_FORMATS
 from reportgen.render.environment import TemplateSet
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     strict: bool = False
     templates: TemplateSet | None = None
     templates_digest: str = "builtin"
@@ -53,6 +53,10 @@ def render_brief(spec: Any, options: RenderOptions | None = None, previous: dict
     brief = Brief(spec.name, summary=summarise(model), warnings=_age_warnings(model, options))
     if "json" in options.formats:
         brief.files["model.json"] = model.to_json_bytes()
+    if "xlsx" in options.formats:
+        from reportgen.model.workbook import model_workbook
+
+        brief.files["model.xlsx"] = model_workbook(model)
     cache_entries: list[Any] = []
     targets = tuple(t for t in ("html", "pdf") if t in options.formats)
     if targets:

@@ -211,8 +211,9 @@ def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates:
 
 
 def expected_files(options: BuildOptions) -> list[str]:
-    names = {"pdf": "brief.pdf", "html": "brief.html", "json": "model.json"}
-    return [names[f] for f in options.formats]
+    from reportgen.formats import FILE_OF_FORMAT
+
+    return [FILE_OF_FORMAT[f] for f in options.formats]
 
 
 def input_roots(paths: list[str], inputs: list[str]) -> dict[str, str]:
