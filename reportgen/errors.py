@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``."""
+    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``, or in a sheet of
+    companies ``FILE:Sheet1!C7: field.path: message``."""
 
     file: str
     line: int
@@ -15,9 +16,10 @@ class Problem:
     message: str
     got: str | None = None
     hint: str | None = None
+    place: str | None = None  # a cell of a sheet of companies ("Sheet1!C7"), shown instead of the line
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.field}: {self.message}"
+        text = f"{self.file}:{self.place or self.line}: {self.field}: {self.message}"
         if self.got is not None:
             text += f" (got {self.got})"
         if self.hint:

@@ -55,16 +55,23 @@ def schema() -> None:
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Company name.")],
+    name: Annotated[str | None, typer.Argument(help="Company name (with --sheet: of the example row).")] = None,
     out: Annotated[str | None, typer.Option("--out", "-o",
                                             help="File to write ('-' for standard output); default "
                                                  "inputs/<name>.yaml, or ./<name>.yaml without inputs/.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Write a sheet of companies instead (.xlsx or "
+                                              ".csv): the fields as headers, one example row.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter input for NAME that validates."""
+    """Write a commented starter input for NAME that validates (or, with --sheet, a sheet of companies)."""
     from reportgen.atomic import write_atomic
     from reportgen.contract.starter import StarterError, describe, starter_filename, starter_yaml
 
+    if sheet is not None:
+        _new_sheet(sheet, name or "Example Co", force)
+        return
+    if name is None:
+        raise usage("give the company's NAME (or --sheet FILE for a sheet of companies)")
     try:
         text = starter_yaml(name)
     except StarterError as exc:  # a name the contract refuses: write nothing rather than an invalid file
@@ -82,3 +89,24 @@ def new(
     typer.echo(shown(target))
 
 
+
+
+def _new_sheet(target: str, name: str, force: bool) -> None:
+    from reportgen.atomic import write_atomic
+    from reportgen.contract.sheet_read import is_sheet
+    from reportgen.contract.sheet_template import template_sheet
+    from reportgen.contract.starter import StarterError, describe
+
+    if not is_sheet(target):
+        raise usage(f"--sheet writes a .xlsx or .csv file (got {target})")
+    try:
+        content = template_sheet(name, csv_file=target.lower().endswith(".csv"))
+    except StarterError as exc:
+        for problem in exc.problems:
+            err(f"new: {describe(problem)}")
+        raise typer.Exit(2) from None
+    if os.path.exists(target) and not force:
+        err(f"{target}: already exists; use --force to overwrite")
+        raise typer.Exit(1)
+    write_atomic(target, content)
+    typer.echo(shown(target))

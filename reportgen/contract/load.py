@@ -49,7 +49,7 @@ def parse_bundle(bundle: InputBundle) -> Spec:
 
     history_line = where.line_of(("revenue", "history"))
     problems = [
-        Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint) for p in bundle.problems
+        Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint, p.place) for p in bundle.problems
     ]
     problems += _check_source_keys(data, where)
     spec_input: InputDocument | None = None
@@ -68,9 +68,20 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         else:
             history, history_problems = load_history(item.content, item.display, as_of)
         problems += history_problems
+    if problems and bundle.sheet is not None:
+        problems = _in_cells(problems, bundle)
     if problems or spec_input is None:
         raise SpecError(_unique(problems))
     return Spec(spec_input, history, bundle)
+
+
+def _in_cells(problems: list[Problem], bundle: InputBundle) -> list[Problem]:
+    """A sheet row's problems located by cell; a field whose cell was refused (a formula) is not also
+    reported as missing."""
+    assert bundle.sheet is not None
+    refused = {(p.field, p.place) for p in bundle.problems if p.place is not None}
+    located = [bundle.sheet.locate(p) for p in problems]
+    return [p for p in located if p in bundle.problems or (p.field, p.place) not in refused]
 
 
 def _echo(error: dict[str, Any], errors: list[dict[str, Any]]) -> bool:

@@ -105,7 +105,7 @@ def _append(sheet: Any, values: list[Any], formats: list[str | None] | None = No
 
 
 def _inputs(sheet: Any, model: Model, money: str) -> None:
-    from reportgen.contract.amounts import is_amount
+    from reportgen.contract.field_types import is_amount
 
     _append(sheet, list(INPUT_COLUMNS))
     for path, entry in model.inputs.items():
