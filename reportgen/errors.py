@@ -19,7 +19,9 @@ class Problem:
     place: str | None = None  # a cell of a sheet of companies ("Sheet1!C7"), shown instead of the line
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.place or self.line}: {self.field}: {self.message}"
+        where = self.place or self.line  # line 0: an input without lines (a mapping built in Python)
+        text = f"{self.file}:{where}: " if where else f"{self.file}: "
+        text += f"{self.field}: {self.message}"
         if self.got is not None:
             text += f" (got {self.got})"
         if self.hint:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from dataclasses import dataclass
-from typing import Any, get_args, get_origin
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import IO, Any, get_args, get_origin
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
 from reportgen.contract.history import RevenueHistory, load_history
@@ -32,9 +34,19 @@ class Spec:
         return self.bundle.display
 
 
-def load_spec(path: str) -> Spec:
-    """Read and validate one input file (YAML or JSON, same contract)."""
-    return parse_bundle(read_input(path))
+def load_spec(source: str | os.PathLike[str] | Mapping[str, Any] | IO[Any]) -> Spec:
+    """Read and validate one input (YAML or JSON, same contract): a file's path, a mapping (a dict built
+    in Python; problems then name ``<mapping>``) or an open text stream (problems name the stream)."""
+    from reportgen.contract.inline import mapping_bundle, stream_bundle
+
+    if isinstance(source, Mapping):
+        try:
+            return parse_bundle(mapping_bundle(source))
+        except SpecError as exc:  # the lines of the JSON made of it mean nothing to its author
+            raise SpecError([replace(p, line=0) for p in exc.problems]) from None
+    if isinstance(source, str | os.PathLike):
+        return parse_bundle(read_input(os.fspath(source)))
+    return parse_bundle(stream_bundle(source))
 
 
 def parse_bundle(bundle: InputBundle) -> Spec:
