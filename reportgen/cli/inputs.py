@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -19,7 +20,6 @@ def validate(
 ) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
     from reportgen.contract.discover import discover_inputs
-    from reportgen.contract.load import load_spec
 
     try:
         files = discover_inputs(paths)
@@ -27,20 +27,45 @@ def validate(
         raise usage(str(exc)) from None
     if not files:
         raise usage("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
-    failed = 0
+    failed = total = 0
     for path in files:
-        try:
-            load_spec(path)
-        except SpecError as exc:
-            failed += 1
-            for problem in exc.problems:
-                err(str(problem))
-        else:
-            if not quiet:
-                typer.echo(f"{shown(path)}: ok")
+        for name, check in _checks(path):
+            total += 1
+            try:
+                check()
+            except SpecError as exc:
+                failed += 1
+                for problem in exc.problems:
+                    err(str(problem))
+            else:
+                if not quiet:
+                    typer.echo(f"{shown(name)}: ok")
     if not quiet:
-        typer.echo(f"{len(files) - failed} valid, {failed} invalid", err=bool(failed))
+        typer.echo(f"{total - failed} valid, {failed} invalid", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
+
+
+def _checks(path: str) -> list[tuple[str, Callable[[], object]]]:
+    """What to check for one input: the file, or each row of a sheet of companies (a sheet that cannot be
+    read at all is one failed check)."""
+    from functools import partial
+
+    from reportgen.contract.load import load_spec, parse_bundle
+    from reportgen.contract.sheet_read import is_sheet
+
+    if not is_sheet(path):
+        return [(path, partial(load_spec, path))]
+    from reportgen.contract.sheet_source import read_sheet
+
+    try:
+        bundles = read_sheet(path)
+    except SpecError as exc:
+        return [(path, partial(_raise, exc))]
+    return [(bundle.display, partial(parse_bundle, bundle)) for bundle in bundles]
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 @app.command()

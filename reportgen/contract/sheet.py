@@ -55,7 +55,8 @@ class SheetPlace:
         return next((cell for column, cell in self.columns if column.startswith(path + ".")), None)
 
     def locate(self, problem: Problem) -> Problem:
-        if problem.place is not None:
+        """``problem`` of this row located by cell (a problem of the history file it names keeps its line)."""
+        if problem.place is not None or problem.file not in (self.file, self.display):
             return problem
         cell = self.cell_of(problem.field)
         return Problem(self.file, self.row, problem.field, problem.message, problem.got, problem.hint,

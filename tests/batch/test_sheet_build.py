@@ -37,6 +37,11 @@ def test_three_companies_one_bad_cell(tmp_path: Path) -> None:
     assert summary["failed"] == [{"input": "companies.xlsx:Sheet1!3:3", "errors": [
         "companies.xlsx:Sheet1!E3: valuation.post_money: must be a number (got 'lots')"]}]
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_dir()) == [".reportgen", "acme-ai", "gamma"]
+    checked = reportgen("validate", sheet.name, cwd=tmp_path)
+    assert checked.code == 1 and checked.stdout.splitlines() == [
+        "companies.xlsx:Sheet1!2:2: ok", "companies.xlsx:Sheet1!4:4: ok"], str(checked)
+    assert checked.stderr.splitlines() == [
+        "companies.xlsx:Sheet1!E3: valuation.post_money: must be a number (got 'lots')", "2 valid, 1 invalid"]
     model = json.loads((tmp_path / "out" / "gamma" / "model.json").read_text(encoding="utf-8"))
     assert model["company"]["name"] == "Gamma" and model["inputs"]["valuation.post_money"]["value"] == 500
 
@@ -57,3 +62,14 @@ def test_three_companies_one_bad_cell(tmp_path: Path) -> None:
     failed = {f["input"]: f["errors"] for f in third.json()["failed"]}
     assert sorted(failed) == ["companies.xlsx:Sheet1!3:3", "companies.xlsx:Sheet1!4:4"]
     assert "like companies.xlsx:Sheet1!4:4" in failed["companies.xlsx:Sheet1!3:3"][0]
+
+
+def test_new_sheet_writes_a_template_that_validates(tmp_path: Path) -> None:
+    made = reportgen("new", "--sheet", "companies.csv", cwd=tmp_path)
+    assert made.code == 0, str(made)
+    header = (tmp_path / "companies.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:2] == ["company.name", "company.as_of"] and "compute.providers.1.share" in header
+    checked = reportgen("validate", "companies.csv", cwd=tmp_path)
+    assert checked.code == 0 and checked.stdout.splitlines()[0] == "companies.csv:2:2: ok", str(checked)
+    again = reportgen("new", "--sheet", "companies.csv", cwd=tmp_path)
+    assert again.code == 1 and "already exists" in again.stderr

@@ -152,3 +152,16 @@ def test_the_template_validates_and_keeps_a_hostile_name_as_text(tmp_path, suffi
     spec = parse_bundle(bundle)
     assert spec.input.company.name == name
     assert len(template_row(name)) > 30
+
+
+def test_a_row_names_a_history_file_beside_the_sheet(tmp_path):
+    (tmp_path / "acme-history.csv").write_text("period,revenue\n2024,10\n2025,25\n2026,oops\n", encoding="utf-8")
+    header = [*HEADER, "revenue.history"]
+    rows = [[*ROW, "acme-history.csv"], ["Beta", *ROW[1:], "missing.csv"]]
+    path = write_xlsx(tmp_path / "c.xlsx", [header, *rows])
+    acme, beta = problems_of(path)
+    assert acme == [f"{tmp_path / 'acme-history.csv'}:4: revenue.history.revenue: is not a number (got 'oops')"]
+    assert beta == [f"{path}:Sheet1!R3: revenue.history: no such file (got 'missing.csv')"]
+    (tmp_path / "acme-history.csv").write_text("period,revenue\n2024,10\n2025,25\n", encoding="utf-8")
+    spec = parse_bundle(read_sheet(str(path))[0])
+    assert [point.revenue for point in spec.history.points] == [10, 25]
