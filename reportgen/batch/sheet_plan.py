@@ -11,7 +11,7 @@ import hashlib
 from reportgen.batch.names import name_problem, output_name
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.plan import Manifest, PlannedBrief, decide, key_of
-from reportgen.errors import SpecError
+from reportgen.errors import Problem, SpecError
 
 
 def row_sha256(bundle: object) -> str:
@@ -32,6 +32,9 @@ def plan_sheet(path: str, options: BuildOptions, manifest: Manifest, templates: 
     except SpecError as exc:  # the sheet as a whole: one failure, under the sheet's own name
         return [PlannedBrief(path, output_name(path), "", True, "unreadable",
                              "\n".join(str(p) for p in exc.problems), root)]
+    except Exception as exc:  # a bug of ours or a reader's: this sheet fails, the other inputs are built
+        refused = Problem(path, 1, "(file)", f"cannot be read ({type(exc).__name__}: {exc}; please report it)")
+        return [PlannedBrief(path, output_name(path), "", True, "unreadable", str(refused), root)]
     planned = []
     for bundle in bundles:
         problem = name_problem(bundle.display, bundle.name)

@@ -145,11 +145,17 @@ def _xlsx_table(content: bytes) -> Table:
         if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs") for c in name):
             raise SheetRefused("its first sheet's name holds an invisible or control character; rename the sheet")
         rows: list[tuple[int, list[Cell]]] = []
-        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
-            _check_size(number - 1, 0)
-            cells = _trimmed([_xlsx_cell(c, f"{column_letter(i)}{number}") for i, c in enumerate(row, start=1)])
-            _check_size(0, len(cells))
-            rows.append((number, cells))
+        try:  # read-only mode parses as it goes: a malformed cell (<v>NaN</v>) raises here
+            for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+                _check_size(number - 1, 0)
+                cells = _trimmed([_xlsx_cell(c, f"{column_letter(i)}{number}") for i, c in enumerate(row, start=1)])
+                _check_size(0, len(cells))
+                rows.append((number, cells))
+        except SheetRefused:
+            raise
+        except Exception as exc:  # openpyxl and its XML parser raise their own kinds on a hostile part
+            reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            raise SheetRefused(f"could not be read as an Excel workbook: {reason}") from None
     finally:
         workbook.close()
     if not rows or not rows[0][1]:

@@ -165,3 +165,34 @@ def test_a_row_names_a_history_file_beside_the_sheet(tmp_path):
     (tmp_path / "acme-history.csv").write_text("period,revenue\n2024,10\n2025,25\n", encoding="utf-8")
     spec = parse_bundle(read_sheet(str(path))[0])
     assert [point.revenue for point in spec.history.points] == [10, 25]
+
+
+def _with_values(path: Path, values: list[bytes]) -> bytes:
+    """The workbook at ``path`` with its empty number cells' values replaced, in order, by ``values``."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for value in values:
+                    data = data.replace(b"<v />", b"<v>" + value + b"</v>", 1)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_hostile_workbooks_are_refused_not_crashed(tmp_path):
+    """Cells a spreadsheet program never writes (1e400, NaN), too many rows, and a formula are refused with
+    their location; the reader never raises anything but SpecError."""
+    template = write_xlsx(tmp_path / "t.xlsx", [HEADER, [*ROW[:4], float("nan"), *ROW[5:]]])  # an empty <v />
+    infinite = tmp_path / "inf.xlsx"
+    infinite.write_bytes(_with_values(template, [b"1e400"]))
+    assert problems_of(infinite) == [[f"{infinite}:Sheet1!E2: valuation.post_money: must be a finite number"]]
+    malformed = tmp_path / "nan.xlsx"
+    malformed.write_bytes(_with_values(template, [b"NaN"]))
+    with pytest.raises(SpecError, match="could not be read as an Excel workbook"):
+        read_sheet(str(malformed))
+    many = write_xlsx(tmp_path / "many.xlsx", [HEADER] + [ROW] * (MAX_COMPANIES + 1))
+    with pytest.raises(SpecError, match=f"at most {MAX_COMPANIES:,}"):
+        read_sheet(str(many))
