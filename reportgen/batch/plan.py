@@ -16,7 +16,7 @@ from typing import Any
 from reportgen import __version__
 from reportgen.batch.names import name_problem, output_name
 from reportgen.batch.options import BuildOptions
-from reportgen.contract.source import MAX_DATA_BYTES, read_input_file
+from reportgen.contract.source import MAX_DATA_BYTES, InputBundle, read_input_file
 from reportgen.paths import builtin_templates
 from reportgen.safe_open import Folder, read_fd
 from reportgen.versions import output_versions
@@ -187,7 +187,7 @@ class PlannedBrief:
     problem: str | None = None  # a located error that refuses the brief before anything is read
     root: str | None = None  # the folder the operator named that the input was found under (see input_roots)
     cached_errors: list[str] | None = None  # the errors of the last build of this very key, which failed
-    bundle: Any = None  # a row of a sheet of companies, already read (its input is the row, not a file)
+    bundle: InputBundle | None = None  # a row of a sheet of companies, already read (the row is the input)
 
 
 def brief_key(input_path: str, data_written: list[str], templates: str, options: BuildOptions,
@@ -271,7 +271,7 @@ def _plan_one(path: str, name: str, options: BuildOptions, manifest: Manifest, t
 
 
 def decide(path: str, name: str, key: str, options: BuildOptions, manifest: Manifest, root: str | None,
-           bundle: Any = None) -> PlannedBrief:
+           bundle: InputBundle | None = None) -> PlannedBrief:
     """Whether the brief ``name`` of this ``key`` is out of date, and why."""
     entry = manifest.entries.get(name) or {}
     failure = manifest.failures.get(name) or {}

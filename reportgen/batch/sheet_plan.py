@@ -11,14 +11,14 @@ import hashlib
 from reportgen.batch.names import name_problem, output_name
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.plan import Manifest, PlannedBrief, decide, key_of
+from reportgen.contract.source import InputBundle
 from reportgen.errors import Problem, SpecError
 
 
-def row_sha256(bundle: object) -> str:
+def row_sha256(bundle: InputBundle) -> str:
     """The row's document and the problems of its cells (a formula is left out of the document)."""
-    content: bytes = getattr(bundle, "content", b"")
-    digest = hashlib.sha256(content)
-    for problem in getattr(bundle, "problems", ()):
+    digest = hashlib.sha256(bundle.content)
+    for problem in bundle.problems:
         digest.update(b"\0" + str(problem).encode())
     return digest.hexdigest()
 

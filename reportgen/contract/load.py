@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import IO, Any, get_args, get_origin
+from typing import IO, TYPE_CHECKING, Any, get_args, get_origin
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
 from reportgen.contract.history import RevenueHistory, load_history
@@ -15,6 +15,9 @@ from reportgen.contract.schema import InputDocument
 from reportgen.contract.source import InputBundle, read_input
 from reportgen.contract.text import decode_input
 from reportgen.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from reportgen.contract.sheet import SheetPlace
 
 
 @dataclass(frozen=True)
@@ -81,19 +84,18 @@ def parse_bundle(bundle: InputBundle) -> Spec:
             history, history_problems = load_history(item.content, item.display, as_of)
         problems += history_problems
     if problems and bundle.sheet is not None:
-        problems = _in_cells(problems, bundle)
+        problems = _in_cells(problems, bundle.sheet, bundle.problems)
     if problems or spec_input is None:
         raise SpecError(_unique(problems))
     return Spec(spec_input, history, bundle)
 
 
-def _in_cells(problems: list[Problem], bundle: InputBundle) -> list[Problem]:
-    """A sheet row's problems located by cell; a field whose cell was refused (a formula) is not also
-    reported as missing."""
-    assert bundle.sheet is not None
-    refused = {(p.field, p.place) for p in bundle.problems if p.place is not None}
-    located = [bundle.sheet.locate(p) for p in problems]
-    return [p for p in located if p in bundle.problems or (p.field, p.place) not in refused]
+def _in_cells(problems: list[Problem], sheet: SheetPlace, read: tuple[Problem, ...]) -> list[Problem]:
+    """A sheet row's problems located by cell; a field whose cell was refused when the sheet was ``read``
+    (a formula) is not also reported as missing."""
+    refused = {(p.field, p.place) for p in read if p.place is not None}
+    located = [sheet.locate(p) for p in problems]
+    return [p for p in located if p in read or (p.field, p.place) not in refused]
 
 
 def _echo(error: dict[str, Any], errors: list[dict[str, Any]]) -> bool:
