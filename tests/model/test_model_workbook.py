@@ -118,8 +118,11 @@ def test_build_writes_model_xlsx_when_asked(tmp_path):
                            "json,xlsx", "-q"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     document = json.loads((out / "anthropic-2026" / "model.json").read_text(encoding="utf-8"))
-    sheet = openpyxl.load_workbook(out / "anthropic-2026" / "model.xlsx")["Monte Carlo"]
-    assert dict(_rows(sheet))["equity_p50"] == document["monte_carlo"]["equity_p50"]
+    workbook = openpyxl.load_workbook(out / "anthropic-2026" / "model.xlsx")
+    for check in (test_inputs_sheet_equals_model_json, test_scenarios_sheet_equals_model_json,
+                  test_sensitivity_sheet_equals_model_json, test_monte_carlo_sheet_equals_model_json,
+                  test_judgments_sheet_equals_model_json):
+        check(workbook, document)  # every figure of the built file against the built model.json
     from reportgen.batch.options import BuildOptions
 
     assert "xlsx" not in BuildOptions().formats
