@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Brief",
     "BuildOptions",
+    "Model",
+    "RenderOptions",
     "ReportgenError",
+    "Spec",
     "SpecError",
     "__version__",
     "build",
@@ -26,6 +30,10 @@ _LAZY = {
     "load_spec": "reportgen.contract.load",
     "run_model": "reportgen.model.run",
     "render_brief": "reportgen.pipeline",
+    "Brief": "reportgen.pipeline",
+    "RenderOptions": "reportgen.pipeline",
+    "Spec": "reportgen.contract.load",
+    "Model": "reportgen.model.result",
     "BuildOptions": "reportgen.batch.options",
     "build": "reportgen.batch.orchestrate",
     "ReportgenError": "reportgen.errors",
@@ -35,10 +43,11 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from reportgen.batch.options import BuildOptions
     from reportgen.batch.orchestrate import build
-    from reportgen.contract.load import load_spec
+    from reportgen.contract.load import Spec, load_spec
     from reportgen.errors import ReportgenError, SpecError
+    from reportgen.model.result import Model
     from reportgen.model.run import run_model
-    from reportgen.pipeline import render_brief
+    from reportgen.pipeline import Brief, RenderOptions, render_brief
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``."""
+    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``, or in a sheet of
+    companies ``FILE:Sheet1!C7: field.path: message``."""
 
     file: str
     line: int
@@ -15,9 +16,12 @@ class Problem:
     message: str
     got: str | None = None
     hint: str | None = None
+    place: str | None = None  # a cell of a sheet of companies ("Sheet1!C7"), shown instead of the line
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.field}: {self.message}"
+        where = self.place or self.line  # line 0: an input without lines (a mapping built in Python)
+        text = f"{self.file}:{where}: " if where else f"{self.file}: "
+        text += f"{self.field}: {self.message}"
         if self.got is not None:
             text += f" (got {self.got})"
         if self.hint:

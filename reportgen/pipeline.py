@@ -8,19 +8,25 @@ so a failure leaves the previous brief untouched.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import StrictError
-from reportgen.formats import FORMATS
+from reportgen.formats import DEFAULT_FORMATS
 from reportgen.render.environment import TemplateSet
+
+if TYPE_CHECKING:
+    from reportgen.contract.load import Spec
 
 
 @dataclass(frozen=True)
 class RenderOptions:
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     strict: bool = False
     templates: TemplateSet | None = None
     templates_digest: str = "builtin"
@@ -37,22 +43,53 @@ class Brief:
     warnings: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)  # for the index page and the build summary
 
+    def write(self, folder: str | os.PathLike[str]) -> list[str]:
+        """Write the brief's files into ``folder`` as a build writes OUT/<name>: all new or all as they were
+        (reportgen.atomic), model.json last, charts no longer drawn removed. Returns the paths written."""
+        from reportgen.atomic import write_all_atomic
 
-def render_brief(spec: Any, options: RenderOptions | None = None, previous: dict[str, Any] | None = None,
-                 pdf_executor: Any = None) -> Brief:
+        root = os.fspath(folder)
+        order = sorted(self.files, key=lambda name: (name == "model.json", name))
+        paths = [os.path.join(root, *name.split("/")) for name in order]
+        write_all_atomic([(path, self.files[name]) for path, name in zip(paths, order, strict=True)])
+        charts = os.path.join(root, "charts")
+        if os.path.isdir(charts) and any(name.startswith("charts/") for name in self.files):
+            for name in os.listdir(charts):
+                if f"charts/{name}" not in self.files and name.endswith(".svg"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(charts, name))
+        return paths
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from reportgen.model.notebook import brief_html
+
+        return brief_html(self.name, self.files, self.warnings)
+
+
+def render_brief(spec: Spec | str | os.PathLike[str], options: RenderOptions | None = None,
+                 previous: dict[str, Any] | None = None, pdf_executor: Executor | None = None) -> Brief:
     """Every file of one brief, in memory: load -> model -> compare -> charts -> html -> pdf.
 
-    ``previous`` is the last model.json of this company, if any: the brief then opens with what
-    changed. ``pdf_executor`` (a warm one-process pool) lays out the PDF while this process works.
-    Raises StrictError under ``options.strict`` when anything warned."""
+    ``spec`` is a validated input (``reportgen.load_spec``) or an input file's path. ``previous`` is the
+    last model.json of this company, if any: the brief then opens with what changed. ``pdf_executor`` (a
+    warm one-process pool) lays out the PDF while this process works. ``brief.write(folder)`` writes the
+    files. Raises StrictError under ``options.strict`` when anything warned."""
     from reportgen.model.run import run_model
 
+    if isinstance(spec, str | os.PathLike):
+        from reportgen.contract.load import load_spec
+
+        spec = load_spec(spec)
     options = options or RenderOptions()
     model = run_model(spec)
     model = model.with_changes(_changes(previous, model))
     brief = Brief(spec.name, summary=summarise(model), warnings=_age_warnings(model, options))
     if "json" in options.formats:
         brief.files["model.json"] = model.to_json_bytes()
+    if "xlsx" in options.formats:
+        from reportgen.model.workbook import model_workbook
+
+        brief.files["model.xlsx"] = model_workbook(model)
     cache_entries: list[Any] = []
     targets = tuple(t for t in ("html", "pdf") if t in options.formats)
     if targets:

@@ -8,13 +8,13 @@ import math
 from dataclasses import asdict, dataclass
 
 from reportgen.errors import UsageError
-from reportgen.formats import FORMATS
+from reportgen.formats import DEFAULT_FORMATS, FORMATS
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     out_dir: str = "outputs"
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     force: bool = False
     strict: bool = False
     jobs: int | None = None  # None: the number of CPUs

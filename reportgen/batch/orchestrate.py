@@ -212,7 +212,8 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
     from reportgen.render.environment import merge_template_sets, read_template_dir
     from reportgen.safe_open import read_limited
 
-    bundle = preparse_history(read_input(item.input, item.root))
+    # a row of a sheet was read by the planner; its key is the row's
+    bundle = preparse_history(item.bundle if item.bundle is not None else read_input(item.input, item.root))
     user_templates = None
     layers = template_layers(options.templates_dir)
     if layers:
@@ -238,8 +239,9 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
     with contextlib.suppress(OSError):  # none, or not a regular file of at most 8 MiB (a FIFO must not hang)
         previous = read_limited(os.path.join(options.out_dir, item.name, "model.json"), 8 << 20)
     # The key of the bytes just read (which the planner may not have seen: a save in between).
-    key = key_of(hashlib.sha256(bundle.content).hexdigest(),
-                 [(d.written, hashlib.sha256(d.content).hexdigest()) for d in bundle.data], templates, options)
+    key = item.key if item.bundle is not None else key_of(
+        hashlib.sha256(bundle.content).hexdigest(),
+        [(d.written, hashlib.sha256(d.content).hexdigest()) for d in bundle.data], templates, options)
     return Job(bundle, render_options, key, previous)
 
 

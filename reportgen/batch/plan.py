@@ -16,7 +16,7 @@ from typing import Any
 from reportgen import __version__
 from reportgen.batch.names import name_problem, output_name
 from reportgen.batch.options import BuildOptions
-from reportgen.contract.source import MAX_DATA_BYTES, read_input_file
+from reportgen.contract.source import MAX_DATA_BYTES, InputBundle, read_input_file
 from reportgen.paths import builtin_templates
 from reportgen.safe_open import Folder, read_fd
 from reportgen.versions import output_versions
@@ -187,6 +187,7 @@ class PlannedBrief:
     problem: str | None = None  # a located error that refuses the brief before anything is read
     root: str | None = None  # the folder the operator named that the input was found under (see input_roots)
     cached_errors: list[str] | None = None  # the errors of the last build of this very key, which failed
+    bundle: InputBundle | None = None  # a row of a sheet of companies, already read (the row is the input)
 
 
 def brief_key(input_path: str, data_written: list[str], templates: str, options: BuildOptions,
@@ -211,8 +212,9 @@ def key_of(input_sha: str | None, data: list[tuple[str, str | None]], templates:
 
 
 def expected_files(options: BuildOptions) -> list[str]:
-    names = {"pdf": "brief.pdf", "html": "brief.html", "json": "model.json"}
-    return [names[f] for f in options.formats]
+    from reportgen.formats import FILE_OF_FORMAT
+
+    return [FILE_OF_FORMAT[f] for f in options.formats]
 
 
 def input_roots(paths: list[str], inputs: list[str]) -> dict[str, str]:
@@ -233,10 +235,16 @@ def plan(inputs: list[str], options: BuildOptions, manifest: Manifest, templates
          roots: dict[str, str] | None = None) -> list[PlannedBrief]:
     """Each input's plan. An input that cannot even be planned (its folder swapped while it is read, a bug)
     is that input's failure, with its located error: the other inputs are planned and built."""
+    from reportgen.contract.sheet_read import is_sheet
     from reportgen.errors import Problem
 
     planned = []
     for path in inputs:
+        if is_sheet(path):  # one brief per row (batch/sheet_plan.py)
+            from reportgen.batch.sheet_plan import plan_sheet
+
+            planned += plan_sheet(path, options, manifest, templates, (roots or {}).get(path))
+            continue
         name = output_name(path)
         root = (roots or {}).get(path)
         try:
@@ -259,14 +267,22 @@ def _plan_one(path: str, name: str, options: BuildOptions, manifest: Manifest, t
     # the data files the last attempt named: a failed attempt is newer than the last success
     written = failure.get("data_written", entry.get("data_written", [])) if failure else entry.get("data_written", [])
     key = brief_key(path, [str(w) for w in written], templates, options, root)
+    return decide(path, name, key, options, manifest, root)
+
+
+def decide(path: str, name: str, key: str, options: BuildOptions, manifest: Manifest, root: str | None,
+           bundle: InputBundle | None = None) -> PlannedBrief:
+    """Whether the brief ``name`` of this ``key`` is out of date, and why."""
+    entry = manifest.entries.get(name) or {}
+    failure = manifest.failures.get(name) or {}
     folder = os.path.join(options.out_dir, name)
     if options.force:
-        return PlannedBrief(path, name, key, True, "forced", root=root)
+        return PlannedBrief(path, name, key, True, "forced", root=root, bundle=bundle)
     if failure.get("key") == key and isinstance(failure.get("errors"), list):
-        return PlannedBrief(path, name, key, True, "failed before", root=root,
+        return PlannedBrief(path, name, key, True, "failed before", root=root, bundle=bundle,
                             cached_errors=[str(e) for e in failure["errors"]])
     if entry.get("key") != key:
-        return PlannedBrief(path, name, key, True, "changed" if entry else "new", root=root)
+        return PlannedBrief(path, name, key, True, "changed" if entry else "new", root=root, bundle=bundle)
     if not all(os.path.isfile(os.path.join(folder, f)) for f in expected_files(options)):
-        return PlannedBrief(path, name, key, True, "output missing", root=root)
-    return PlannedBrief(path, name, key, False, "up to date", root=root)
+        return PlannedBrief(path, name, key, True, "output missing", root=root, bundle=bundle)
+    return PlannedBrief(path, name, key, False, "up to date", root=root, bundle=bundle)

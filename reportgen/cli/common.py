@@ -56,7 +56,7 @@ def parse_formats(value: str) -> tuple[str, ...]:
 
 Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
 OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
-Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
+Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json,xlsx (default pdf,html,json).")]
 StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
                                       "prose, missing glyphs or assets, undefined variables, stale data.")]
 Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -19,7 +20,6 @@ def validate(
 ) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
     from reportgen.contract.discover import discover_inputs
-    from reportgen.contract.load import load_spec
 
     try:
         files = discover_inputs(paths)
@@ -27,20 +27,45 @@ def validate(
         raise usage(str(exc)) from None
     if not files:
         raise usage("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
-    failed = 0
+    failed = total = 0
     for path in files:
-        try:
-            load_spec(path)
-        except SpecError as exc:
-            failed += 1
-            for problem in exc.problems:
-                err(str(problem))
-        else:
-            if not quiet:
-                typer.echo(f"{shown(path)}: ok")
+        for name, check in _checks(path):
+            total += 1
+            try:
+                check()
+            except SpecError as exc:
+                failed += 1
+                for problem in exc.problems:
+                    err(str(problem))
+            else:
+                if not quiet:
+                    typer.echo(f"{shown(name)}: ok")
     if not quiet:
-        typer.echo(f"{len(files) - failed} valid, {failed} invalid", err=bool(failed))
+        typer.echo(f"{total - failed} valid, {failed} invalid", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
+
+
+def _checks(path: str) -> list[tuple[str, Callable[[], object]]]:
+    """What to check for one input: the file, or each row of a sheet of companies (a sheet that cannot be
+    read at all is one failed check)."""
+    from functools import partial
+
+    from reportgen.contract.load import load_spec, parse_bundle
+    from reportgen.contract.sheet_read import is_sheet
+
+    if not is_sheet(path):
+        return [(path, partial(load_spec, path))]
+    from reportgen.contract.sheet_source import read_sheet
+
+    try:
+        bundles = read_sheet(path)
+    except SpecError as exc:
+        return [(path, partial(_raise, exc))]
+    return [(bundle.display, partial(parse_bundle, bundle)) for bundle in bundles]
+
+
+def _raise(error: Exception) -> None:
+    raise error
 
 
 @app.command()
@@ -55,16 +80,23 @@ def schema() -> None:
 
 @app.command()
 def new(
-    name: Annotated[str, typer.Argument(help="Company name.")],
+    name: Annotated[str | None, typer.Argument(help="Company name (with --sheet: of the example row).")] = None,
     out: Annotated[str | None, typer.Option("--out", "-o",
                                             help="File to write ('-' for standard output); default "
                                                  "inputs/<name>.yaml, or ./<name>.yaml without inputs/.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Write a sheet of companies instead (.xlsx or "
+                                              ".csv): the fields as headers, one example row.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a commented starter input for NAME that validates."""
+    """Write a commented starter input for NAME that validates (or, with --sheet, a sheet of companies)."""
     from reportgen.atomic import write_atomic
     from reportgen.contract.starter import StarterError, describe, starter_filename, starter_yaml
 
+    if sheet is not None:
+        _new_sheet(sheet, name or "Example Co", force)
+        return
+    if name is None:
+        raise usage("give the company's NAME (or --sheet FILE for a sheet of companies)")
     try:
         text = starter_yaml(name)
     except StarterError as exc:  # a name the contract refuses: write nothing rather than an invalid file
@@ -82,3 +114,24 @@ def new(
     typer.echo(shown(target))
 
 
+
+
+def _new_sheet(target: str, name: str, force: bool) -> None:
+    from reportgen.atomic import write_atomic
+    from reportgen.contract.sheet_read import is_sheet
+    from reportgen.contract.sheet_template import template_sheet
+    from reportgen.contract.starter import StarterError, describe
+
+    if not is_sheet(target):
+        raise usage(f"--sheet writes a .xlsx or .csv file (got {target})")
+    try:
+        content = template_sheet(name, csv_file=target.lower().endswith(".csv"))
+    except StarterError as exc:
+        for problem in exc.problems:
+            err(f"new: {describe(problem)}")
+        raise typer.Exit(2) from None
+    if os.path.exists(target) and not force:
+        err(f"{target}: already exists; use --force to overwrite")
+        raise typer.Exit(1)
+    write_atomic(target, content)
+    typer.echo(shown(target))

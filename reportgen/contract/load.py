@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from dataclasses import dataclass
-from typing import Any, get_args, get_origin
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import IO, TYPE_CHECKING, Any, get_args, get_origin
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
 from reportgen.contract.history import RevenueHistory, load_history
@@ -13,6 +15,9 @@ from reportgen.contract.schema import InputDocument
 from reportgen.contract.source import InputBundle, read_input
 from reportgen.contract.text import decode_input
 from reportgen.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from reportgen.contract.sheet import SheetPlace
 
 
 @dataclass(frozen=True)
@@ -32,9 +37,19 @@ class Spec:
         return self.bundle.display
 
 
-def load_spec(path: str) -> Spec:
-    """Read and validate one input file (YAML or JSON, same contract)."""
-    return parse_bundle(read_input(path))
+def load_spec(source: str | os.PathLike[str] | Mapping[str, Any] | IO[Any]) -> Spec:
+    """Read and validate one input (YAML or JSON, same contract): a file's path, a mapping (a dict built
+    in Python; problems then name ``<mapping>``) or an open text stream (problems name the stream)."""
+    from reportgen.contract.inline import mapping_bundle, stream_bundle
+
+    if isinstance(source, Mapping):
+        try:
+            return parse_bundle(mapping_bundle(source))
+        except SpecError as exc:  # the lines of the JSON made of it mean nothing to its author
+            raise SpecError([replace(p, line=0) for p in exc.problems]) from None
+    if isinstance(source, str | os.PathLike):
+        return parse_bundle(read_input(os.fspath(source)))
+    return parse_bundle(stream_bundle(source))
 
 
 def parse_bundle(bundle: InputBundle) -> Spec:
@@ -49,7 +64,7 @@ def parse_bundle(bundle: InputBundle) -> Spec:
 
     history_line = where.line_of(("revenue", "history"))
     problems = [
-        Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint) for p in bundle.problems
+        Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint, p.place) for p in bundle.problems
     ]
     problems += _check_source_keys(data, where)
     spec_input: InputDocument | None = None
@@ -68,9 +83,19 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         else:
             history, history_problems = load_history(item.content, item.display, as_of)
         problems += history_problems
+    if problems and bundle.sheet is not None:
+        problems = _in_cells(problems, bundle.sheet, bundle.problems)
     if problems or spec_input is None:
         raise SpecError(_unique(problems))
     return Spec(spec_input, history, bundle)
+
+
+def _in_cells(problems: list[Problem], sheet: SheetPlace, read: tuple[Problem, ...]) -> list[Problem]:
+    """A sheet row's problems located by cell; a field whose cell was refused when the sheet was ``read``
+    (a formula) is not also reported as missing."""
+    refused = {(p.field, p.place) for p in read if p.place is not None}
+    located = [sheet.locate(p) for p in problems]
+    return [p for p in located if p in read or (p.field, p.place) not in refused]
 
 
 def _echo(error: dict[str, Any], errors: list[dict[str, Any]]) -> bool:

@@ -11,10 +11,13 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.errors import Problem
 from reportgen.safe_open import Folder, NotRegular, OutsideFolder, TooLarge
+
+if TYPE_CHECKING:
+    from reportgen.contract.sheet import SheetPlace
 
 MAX_INPUT_BYTES = 1 << 20  # a company is a few KB; 1 MiB leaves room and stops a 50 MB file early
 MAX_DATA_BYTES = 20 << 20
@@ -43,6 +46,7 @@ class InputBundle:
     content: bytes
     data: tuple[DataFile, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    sheet: SheetPlace | None = None  # a row of a sheet of companies: its problems are located by cell
 
     @property
     def sha256(self) -> str:

@@ -66,6 +66,11 @@ def dumps(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
 
 
+def rounded(value: Any) -> Any:
+    """``value`` as model.json holds it: floats to 12 significant digits, no -0.0 (also inside lists and maps)."""
+    return _rounded(value)
+
+
 def _rounded(value: Any) -> Any:
     if isinstance(value, float):
         if not math.isfinite(value):

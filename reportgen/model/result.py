@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from reportgen.contract.basis import InputEntry
 
 Number = float | None
@@ -244,6 +246,17 @@ class Model:
         from reportgen.model.document import dumps
 
         return dumps(self.to_json())
+
+    def scenarios_frame(self) -> pd.DataFrame:
+        """The scenarios' annual figures as a pandas DataFrame (index: scenario, year)."""
+        from reportgen.model.notebook import scenarios_frame
+
+        return scenarios_frame(self)
+
+    def _repr_html_(self) -> str:  # Jupyter
+        from reportgen.model.notebook import model_html
+
+        return model_html(self)
 
 
 def lowest(values: list[Number]) -> Number:
