@@ -1,5 +1,10 @@
 # Two entry points for a fresh machine: `make brief` and `make test`. Each installs what it needs.
 SHELL := /bin/bash
+# Python writes bytecode caches here even where the environment says otherwise (some sandboxes set
+# PYTHONDONTWRITEBYTECODE=1): without them every reportgen process the tests and benchmarks start compiles the
+# package again (about 0.5 s of CPU each, hundreds of processes per test run) and pytest rewrites every test
+# module's asserts in each of its workers.
+unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -33,6 +33,9 @@ settings.register_profile("thorough", max_examples=1000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 os.environ.setdefault("REPORTGEN_TEMPLATE_TIME_LIMIT", "8")
+# The reportgen processes the tests start cache their bytecode, whatever the environment says (the Makefile
+# unsets it for pytest itself): compiling the package again in each of them cost 0.5 s of CPU a process.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 # --- builds made once per test run --------------------------------------------------------------------------
