@@ -105,7 +105,7 @@ def full_disk_os(needle: str) -> types.ModuleType:
 _HARNESS = f"""
 import sys
 if __name__ == "__main__":
-    sys.path.insert(0, {str(Path(__file__).parent)!r})
+    sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[1])!r}]  # the kits
     import reportgen.atomic as atomic
     from test_faults import full_disk_os
     atomic.os = full_disk_os(sys.argv[1])
