@@ -5,6 +5,7 @@
   (the profile's ``max_examples`` is a ceiling the modules read through ``settings.default``).
 - ``run_once``: the expensive builds that many tests read (the three examples, the hostile suite's good brief,
   the batch of 20) are made once per test run and shared by the xdist workers.
+- ``SOURCE_DATE_EPOCH``: the build time on the index, feed and archive, fixed for byte-identical pages.
 - ``REPORTGEN_TEMPLATE_TIME_LIMIT``: the limited child that renders user templates waits this many seconds
   (reportgen/render/isolated.py; 20 s outside the tests). A runaway template meets it in every run of the
   hostile suite, so the tests shorten it to 15 s; a real brief renders in 0.1 s and lays out in about 3 s
@@ -33,6 +34,9 @@ settings.register_profile("thorough", max_examples=1000, deadline=None,
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 os.environ.setdefault("REPORTGEN_TEMPLATE_TIME_LIMIT", "15")
+# The build time the index, feed and archive show (reportgen/batch/archive.py build_time): fixed, so two builds
+# of the same inputs give the same index bytes (tests/batch/test_reproducible.py) whenever they run.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
 
 
 # --- builds made once per test run --------------------------------------------------------------------------
