@@ -44,7 +44,7 @@ def test_archive_keeps_what_it_replaces_and_prunes_to_keep(tmp_path: Path) -> No
         _brief(folder, f"v{number + 1}")
     kept = archive.versions(str(folder))
     assert [v.number for v in kept] == [3, 4, 5]
-    assert [v.name for v in kept][0] == "0003-20260304T080607Z"
+    assert kept[0].name == "0003-20260304T080607Z"
     assert kept[-1].replaced_at == MOMENT + dt.timedelta(hours=5)
     assert (folder / "archive" / kept[-1].name / "model.json").read_bytes() == json.dumps({"tag": "v5"}).encode()
     assert sorted(os.listdir(folder / "archive")) == [v.name for v in kept]  # nothing half-deleted left
