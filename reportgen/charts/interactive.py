@@ -13,25 +13,56 @@ from reportgen.charts.guard import check_spec
 from reportgen.model.result import Model
 
 
+# The channels a reader reads a mark by (order, detail and the like only arrange marks: not shown).
+TOOLTIP_CHANNELS = ("x", "x2", "y", "y2", "color", "shape", "strokeDash", "text", "size", "theta")
+DEFAULT_FORMAT = ",.4~r"  # four significant digits, thousands separated, no SI suffix (house style)
+
+
+def _tooltip(encoding: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tooltip channel of a mark: each field it encodes once, titled and formatted as its axis."""
+    items: list[dict[str, Any]] = []
+    for channel in TOOLTIP_CHANNELS:
+        definition = encoding.get(channel)
+        if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
+            continue
+        if any(item["field"] == definition["field"] for item in items):
+            continue
+        item = {key: definition[key] for key in ("field", "type", "aggregate", "bin", "timeUnit")
+                if key in definition}
+        if isinstance(definition.get("title"), str):
+            item["title"] = definition["title"]
+        if definition.get("type") == "quantitative":
+            axis = definition.get("axis") if isinstance(definition.get("axis"), dict) else {}
+            given = definition.get("format") or axis.get("format")
+            item["format"] = given if isinstance(given, str) and given not in (",~f", "~f") else DEFAULT_FORMAT
+        items.append(item)
+    return items
+
+
 def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``spec`` whose every mark shows its encoded fields in a tooltip."""
+    """A copy of ``spec`` whose every mark shows the fields it encodes in a tooltip."""
     result = copy.deepcopy(spec)
 
-    def visit(node: Any) -> None:
+    def visit(node: Any, inherited: dict[str, Any]) -> None:
         if isinstance(node, dict):
+            encoding = {**inherited, **(node.get("encoding") or {})}
             mark = node.get("mark")
-            if isinstance(mark, str):
-                node["mark"] = {"type": mark, "tooltip": True}
-            elif isinstance(mark, dict) and "tooltip" not in mark:
-                mark["tooltip"] = True
+            if mark is not None:
+                if isinstance(mark, str):
+                    node["mark"] = mark = {"type": mark}
+                fields = _tooltip(encoding)
+                if fields and "tooltip" not in encoding:
+                    node.setdefault("encoding", {})["tooltip"] = fields
+                elif isinstance(mark, dict):
+                    mark.setdefault("tooltip", True)
             for key, value in node.items():
-                if key not in ("data", "datasets", "config"):
-                    visit(value)
+                if key not in ("data", "datasets", "config", "encoding"):
+                    visit(value, encoding)
         elif isinstance(node, list):
             for item in node:
-                visit(item)
+                visit(item, inherited)
 
-    visit(result)
+    visit(result, {})
     return result
 
 
