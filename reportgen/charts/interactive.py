@@ -12,7 +12,6 @@ from typing import Any
 from reportgen.charts.guard import check_spec
 from reportgen.model.result import Model
 
-
 # The channels a reader reads a mark by (order, detail and the like only arrange marks: not shown).
 TOOLTIP_CHANNELS = ("x", "x2", "y", "y2", "color", "shape", "strokeDash", "text", "size", "theta")
 DEFAULT_FORMAT = ",.4~r"  # four significant digits, thousands separated, no SI suffix (house style)
@@ -32,8 +31,8 @@ def _tooltip(encoding: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(definition.get("title"), str):
             item["title"] = definition["title"]
         if definition.get("type") == "quantitative":
-            axis = definition.get("axis") if isinstance(definition.get("axis"), dict) else {}
-            given = definition.get("format") or axis.get("format")
+            axis = definition.get("axis")
+            given = definition.get("format") or (axis.get("format") if isinstance(axis, dict) else None)
             item["format"] = given if isinstance(given, str) and given not in (",~f", "~f") else DEFAULT_FORMAT
         items.append(item)
     return items
