@@ -69,6 +69,7 @@ class BuildReport:
                         for p in self.skipped],
             "failed": [{"input": r.input, "errors": r.errors} for r in self.failed],
             "index": self.index,
+            "changed": [os.path.join(self.out_dir, name) for name in self.changed],  # archived: docs/intranet.md
             "exit_code": self.exit_code,
         }
 

@@ -180,8 +180,9 @@ def test_two_builds_with_one_edit_archive_one_version_and_feed_one_entry(tmp_pat
     text = source.read_text(encoding="utf-8")
     assert text.count("post_money: 12500\n") == 1
     source.write_text(text.replace("post_money: 12500\n", "post_money: 14000\n"), encoding="utf-8")
-    second = reportgen("build", inputs, "--out", out, *options, cwd=tmp_path)
+    second = reportgen("build", inputs, "--out", out, *options, "--json", cwd=tmp_path)
     assert second.code == 0, str(second)
+    assert second.json()["changed"] == [str(out / "meridian-2026")]
 
     for stem in ("anthropic-2026", "nordlicht-2026"):
         assert not (out / stem / "archive").exists() and not (out / stem / "history.html").exists()
