@@ -52,8 +52,10 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
         raise
     if changed:
         from reportgen.batch.intranet import write_history
+        from reportgen.errors import ReportgenError
 
-        with contextlib.suppress(OSError):  # the brief is published; its history page is rewritten next time
+        # The brief is published: a history page that cannot be written now is rewritten by its next change
+        with contextlib.suppress(OSError, ReportgenError):
             write_history(folder, result.summary.get("name") or result.name)
     charts = os.path.join(folder, "charts")
     if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
