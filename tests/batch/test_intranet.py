@@ -216,3 +216,25 @@ def test_two_builds_with_one_edit_archive_one_version_and_feed_one_entry(tmp_pat
     report = verify([str(inputs)], BuildOptions(out_dir=str(out), formats=("html", "json"), chart_cache=False,
                                                  jobs=1))
     assert report.different == [] and report.missing == [] and report.exit_code == 0
+
+
+def test_history_page_shows_hostile_names_as_text(tmp_path: Path) -> None:
+    from reportgen.render.history import render_history
+
+    hostile = '</title><script>alert(1)</script> "q"'
+    html = render_history(hostile, [{"number": 2, "folder": "0002-20260304T050607Z", "replaced": "4 March 2026",
+                                     "as_of": "2026-02-28", "currency": "USD", "unit": "million",
+                                     "equity_value": 1234.5, "value_to_price": 1.5,
+                                     "files": ["brief.html", "model.json"]}])
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="archive/0002-20260304T050607Z/brief.html"' in html and "brief.pdf" not in html
+    assert "$1.23 billion" in html and "1.50x" in html
+
+
+def test_cli_refuses_a_bad_intranet_option(tmp_path: Path) -> None:
+    from buildkit import reportgen
+
+    for option in (("--html-charts", "animated"), ("--keep", "-2"), ("--site-url", "file:///etc")):
+        run = reportgen("build", ROOT / "inputs", "--out", tmp_path / "out", *option, cwd=tmp_path)
+        assert run.code == 2 and option[0] in run.stderr, str(run)
+        assert not (tmp_path / "out").exists()
