@@ -85,37 +85,42 @@ def changes_brief(folder: str, files: dict[str, bytes]) -> bool:
 
 
 def archive_current(folder: str, keep: int, moment: dt.datetime) -> Version | None:
-    """Copy the brief now in ``folder`` into a new version folder, then keep only the ``keep`` newest
-    versions. Returns the new version (None when there was nothing to archive, or ``keep`` is 0)."""
+    """Copy the brief now in ``folder`` into a new version folder (``prune`` once the new brief is
+    published). Returns the new version (None when there was nothing to archive, or ``keep`` is 0)."""
     if keep < 1:
-        prune(folder, keep)
         return None
+    remove_leftovers(folder)
     present = [(name, content) for name in ARCHIVED_FILES
                if (content := _read(os.path.join(folder, name))) is not None]
     if not present:
         return None
     root = os.path.join(folder, ARCHIVE)
-    os.makedirs(root, exist_ok=True)
     existing = versions(folder)
     number = (existing[-1].number + 1) if existing else 1
     version = Version(f"{number:04d}-{stamp_of(moment)}", number, stamp_of(moment))
     scratch = os.path.join(root, f".tmp-{secrets.token_hex(6)}")
-    os.mkdir(scratch)
     try:
+        os.makedirs(scratch)
         for name, content in present:
             write_atomic(os.path.join(scratch, name), content)
         os.rename(scratch, os.path.join(root, version.name))
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
+        _remove_if_empty(root)  # a failed first archive leaves the brief's folder as it was
         raise
     fsync_dir(root)
-    prune(folder, keep)
     return version
 
 
 def discard(folder: str, version: Version) -> None:
     """Take back a version archived for a brief that could not then be replaced (it is still current)."""
     _remove(os.path.join(folder, ARCHIVE), version.name)
+    _remove_if_empty(os.path.join(folder, ARCHIVE))
+
+
+def _remove_if_empty(root: str) -> None:
+    with contextlib.suppress(OSError):
+        os.rmdir(root)
 
 
 def prune(folder: str, keep: int) -> None:

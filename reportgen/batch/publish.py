@@ -40,7 +40,10 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
     folder = os.path.join(options.out_dir, result.name)
     order = sorted(result.files, key=lambda name: (name == "model.json", name))
     changed = changes_brief(folder, result.files)
-    archived = archive_current(folder, options.keep_versions, moment or build_time()) if changed else None
+    try:
+        archived = archive_current(folder, options.keep_versions, moment or build_time()) if changed else None
+    except OSError as exc:  # the brief's folder cannot take the copy: it cannot take the new brief either
+        raise OSError(exc.errno, exc.strerror) from exc
     try:
         write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
     except PartialWriteError:
@@ -51,9 +54,11 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
             discard(folder, archived)
         raise
     if changed:
+        from reportgen.batch.archive import prune
         from reportgen.batch.intranet import write_history
         from reportgen.errors import ReportgenError
 
+        prune(folder, options.keep_versions)  # only now: a brief that could not be replaced loses no version
         # The brief is published: a history page that cannot be written now is rewritten by its next change
         with contextlib.suppress(OSError, ReportgenError):
             write_history(folder, result.summary.get("name") or result.name)

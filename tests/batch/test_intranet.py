@@ -40,6 +40,7 @@ def test_archive_keeps_what_it_replaces_and_prunes_to_keep(tmp_path: Path) -> No
     for number in range(1, 6):
         version = archive.archive_current(str(folder), 3, MOMENT + dt.timedelta(hours=number))
         assert version is not None and version.number == number
+        archive.prune(str(folder), 3)  # as publishing does once the new brief is written
         tags.append((folder / "archive" / version.name / "model.json").read_bytes())
         _brief(folder, f"v{number + 1}")
     kept = archive.versions(str(folder))
@@ -238,3 +239,29 @@ def test_cli_refuses_a_bad_intranet_option(tmp_path: Path) -> None:
         run = reportgen("build", ROOT / "inputs", "--out", tmp_path / "out", *option, cwd=tmp_path)
         assert run.code == 2 and option[0] in run.stderr, str(run)
         assert not (tmp_path / "out").exists()
+
+
+def test_a_brief_that_cannot_be_replaced_keeps_its_archive_as_it_was(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy is taken back, and no older version is pruned for a brief that stayed current."""
+    import errno
+
+    import reportgen.atomic
+    from reportgen.batch.job import Result
+    from reportgen.batch.publish import write_brief
+
+    folder = tmp_path / "out" / "acme"
+    _brief(folder, "v1")
+    archive.archive_current(str(folder), 1, MOMENT)
+    _brief(folder, "v2")
+    before = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+    def full(files: list, **_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(reportgen.atomic, "write_all_atomic", full)
+    result = Result("inputs/acme.yaml", "acme", "k", "built", files={"model.json": b"{}", "brief.html": b"<html>"})
+    with pytest.raises(OSError, match="No space"):
+        write_brief(result, BuildOptions(out_dir=str(tmp_path / "out"), keep_versions=1), None, "")  # type: ignore[arg-type]
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == before
+    assert (folder / "archive" / "0001-20260304T050607Z" / "model.json").read_bytes() == b'{"tag": "v1"}'
