@@ -34,6 +34,7 @@ class RenderOptions:
     max_age_days: int | None = None
     today: dt.date | None = None  # for the data-age check; the brief itself never shows it
     chart_cache_dir: str | None = None
+    html_charts: str = "static"  # "interactive": the HTML brief draws its charts with Vega (tooltips)
 
 
 @dataclass
@@ -145,10 +146,20 @@ def _documents(model: Any, charts: list[Any], targets: tuple[str, ...],
     else:
         from reportgen.render.boundary import seal_html
 
-        rendered = {t: render_html(model, charts, target=t, templates=None,
-                                   templates_digest=options.templates_digest) for t in targets}
+        interactive = None
+        if options.html_charts == "interactive" and "html" in targets:
+            from reportgen.charts.interactive import interactive_specs
+
+            interactive = interactive_specs(model)
+        rendered = {t: render_html(model, charts, target=t, templates=None, templates_digest=options.templates_digest,
+                                   interactive=interactive if t == "html" else None) for t in targets}
         if "html" in rendered:  # trusted, but the published page's promise is checked all the same
-            rendered["html"] = (seal_html(rendered["html"][0], None), rendered["html"][1])
+            scripts: tuple[str, ...] = ()
+            if interactive:
+                from reportgen.render.scripts import vega_runtime
+
+                scripts = (vega_runtime(),)
+            rendered["html"] = (seal_html(rendered["html"][0], None, scripts=scripts), rendered["html"][1])
     warnings = [w for _, found in rendered.values() for w in found]
     # The body's text is the same in both documents: check it once.
     checked = rendered["html"][0] if "html" in rendered else rendered["pdf"][0]

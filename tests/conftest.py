@@ -4,7 +4,8 @@
   ``HYPOTHESIS_PROFILE=thorough`` runs every property test with the example counts its module states
   (the profile's ``max_examples`` is a ceiling the modules read through ``settings.default``).
 - ``run_once``: the expensive builds that many tests read (the three examples, the hostile suite's good brief,
-  the batch of 20) are made once per test run and shared by the xdist workers.
+  the batch of 10) are made once per test run and shared by the xdist workers.
+- ``SOURCE_DATE_EPOCH``: the build time on the index, feed and archive, fixed for byte-identical pages.
 - ``REPORTGEN_TEMPLATE_TIME_LIMIT``: the seconds of CPU time the limited child that renders user templates
   may spend (reportgen/render/isolated.py; 20 s outside the tests). A runaway template meets it in every run of
   the hostile suite, so the tests shorten it to 8 s; a real brief renders in 0.1 s and lays out in 1 to 3.5 s of
@@ -36,6 +37,9 @@ os.environ.setdefault("REPORTGEN_TEMPLATE_TIME_LIMIT", "8")
 # The reportgen processes the tests start cache their bytecode, whatever the environment says (the Makefile
 # unsets it for pytest itself): compiling the package again in each of them cost 0.5 s of CPU a process.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+# The build time the index, feed and archive show (reportgen/batch/archive.py build_time): fixed, so two builds
+# of the same inputs give the same index bytes (tests/batch/test_reproducible.py) whenever they run.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
 
 
 # --- builds made once per test run --------------------------------------------------------------------------

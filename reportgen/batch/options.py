@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from reportgen.errors import UsageError
 from reportgen.formats import DEFAULT_FORMATS, FORMATS
 
+HTML_CHARTS = ("static", "interactive")
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -24,6 +26,9 @@ class BuildOptions:
     scheduler: str | None = None  # "tcp://host:port" for a dask.distributed cluster, "local" for a LocalCluster
     wait_for_lock: float = 0.0
     chart_cache: bool = True
+    keep_versions: int = 10  # archived versions per company (docs/intranet.md)
+    site_url: str | None = None  # absolute links in feed.xml; relative without it
+    html_charts: str = "static"  # "interactive": Vega runtimes inline, tooltips (docs/intranet.md)
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -42,10 +47,20 @@ class BuildOptions:
             raise UsageError(f"--wait takes a number of seconds, 0 or more (got {self.wait_for_lock})")
         if self.max_age_days is not None and self.max_age_days < 0:
             raise UsageError("--max-age must be at least 0 days")
+        if isinstance(self.keep_versions, bool) or not isinstance(self.keep_versions, int) or self.keep_versions < 0:
+            raise UsageError(f"--keep takes a number of versions, 0 or more (got {self.keep_versions})")
+        if self.html_charts not in HTML_CHARTS:
+            raise UsageError(f"--html-charts takes one of {', '.join(HTML_CHARTS)} (got {self.html_charts})")
+        if self.site_url is not None:
+            from reportgen.batch.site import site_url_problem
+
+            problem = site_url_problem(self.site_url)
+            if problem:
+                raise UsageError(f"--site-url {problem}")
 
     def output_digest(self) -> str:
         """What, besides inputs and templates, changes the files of a brief."""
         relevant = {k: v for k, v in asdict(self).items()
-                    if k in ("formats", "strict", "pdf_variant", "max_age_days")}
+                    if k in ("formats", "strict", "pdf_variant", "max_age_days", "html_charts")}
         relevant["formats"] = sorted(self.formats)
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()

@@ -45,6 +45,7 @@ class BuildReport:
     seconds: float = 0.0
     out_dir: str = "outputs"
     index: str | None = None
+    changed: list[str] = field(default_factory=list)  # briefs replaced by different bytes (archived)
 
     @property
     def built(self) -> list[Result]:
@@ -68,6 +69,7 @@ class BuildReport:
                         for p in self.skipped],
             "failed": [{"input": r.input, "errors": r.errors} for r in self.failed],
             "index": self.index,
+            "changed": [os.path.join(self.out_dir, name) for name in self.changed],  # archived: docs/intranet.md
             "exit_code": self.exit_code,
         }
 
@@ -133,6 +135,9 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
         else:
             jobs.append(job)
 
+    from reportgen.batch.archive import build_time
+
+    moment = build_time()
     saver = ManifestSaver(manifest)
     try:
         for result in _run(jobs, options):
@@ -142,7 +147,8 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
             if result.status == "built":
                 manifest.failures.pop(result.name, None)
                 try:
-                    write_brief(result, options, manifest, templates)
+                    if write_brief(result, options, manifest, templates, moment):
+                        report.changed.append(result.name)
                 except OSError as exc:
                     result.status = "failed"
                     result.errors = [write_failure(result, options, exc)]
@@ -171,7 +177,7 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
         from reportgen.errors import ReportgenError
 
         try:
-            report.index = write_index(options, manifest)
+            report.index = write_index(options, manifest, report.changed, moment)
         except OSError as exc:
             error = f"{options.out_dir}/index.html: could not write: {exc.strerror or exc}"
             report.results.append(Result("(index)", "index", "", "failed", errors=[error]))
@@ -232,6 +238,7 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
         templates_digest=templates,
         pdf_variant=options.pdf_variant,
         max_age_days=options.max_age_days,
+        html_charts=options.html_charts,
         chart_cache_dir=(os.path.join(state_dir(options.out_dir), "charts")
                          if options.chart_cache and options.scheduler is None else None),
     )

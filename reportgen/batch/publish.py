@@ -4,6 +4,7 @@ complete, the index page, and the leftovers of a build that was killed mid-write
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import time
 
@@ -26,20 +27,41 @@ def remove_leftovers(folders: list[str]) -> None:
                         os.unlink(os.path.join(sub, name))
 
 
-def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templates: str) -> None:
+def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templates: str,
+                moment: dt.datetime | None = None) -> bool:
     """Write a brief's files as one generation, all new or all as they were (reportgen.atomic.write_all_atomic;
     model.json renamed last: it is what the next build compares with), drop charts that are no longer drawn,
     then record the brief in the manifest. Raises OSError only when the previous brief is unchanged, or
-    PartialWriteError when it could not be put back (its manifest entry is then dropped: it is rebuilt)."""
+    PartialWriteError when it could not be put back (its manifest entry is then dropped: it is rebuilt).
+    A brief replaced by different bytes is archived first (batch/archive.py); returns whether it was."""
     from reportgen.atomic import PartialWriteError, write_all_atomic
+    from reportgen.batch.archive import archive_current, build_time, changes_brief, discard
 
     folder = os.path.join(options.out_dir, result.name)
     order = sorted(result.files, key=lambda name: (name == "model.json", name))
+    changed = changes_brief(folder, result.files)
+    try:
+        archived = archive_current(folder, options.keep_versions, moment or build_time()) if changed else None
+    except OSError as exc:  # the brief's folder cannot take the copy: it cannot take the new brief either
+        raise OSError(exc.errno, exc.strerror) from exc
     try:
         write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
     except PartialWriteError:
         manifest.entries.pop(result.name, None)
         raise
+    except OSError:
+        if archived is not None:  # the brief it copied is still the current one
+            discard(folder, archived)
+        raise
+    if changed:
+        from reportgen.batch.archive import prune
+        from reportgen.batch.intranet import write_history
+        from reportgen.errors import ReportgenError
+
+        prune(folder, options.keep_versions)  # only now: a brief that could not be replaced loses no version
+        # The brief is published: a history page that cannot be written now is rewritten by its next change
+        with contextlib.suppress(OSError, ReportgenError):
+            write_history(folder, result.summary.get("name") or result.name)
     charts = os.path.join(folder, "charts")
     if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
         for name in os.listdir(charts):
@@ -55,6 +77,7 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
         "formats": sorted(options.formats),
     }
     result.files = {}  # written: free the memory of a large batch
+    return changed
 
 
 def write_failure(result: Result, options: BuildOptions, exc: OSError) -> str:
@@ -106,8 +129,12 @@ class ManifestSaver:
         self.last = time.monotonic()
 
 
-def write_index(options: BuildOptions, manifest: Manifest) -> str:
+def write_index(options: BuildOptions, manifest: Manifest, changed: list[str] | None = None,
+                moment: dt.datetime | None = None) -> str:
+    """The index page, then feed.xml (batch/intranet.py) from the same rows."""
     from reportgen.atomic import write_atomic
+    from reportgen.batch.archive import build_time, versions
+    from reportgen.batch.intranet import write_feed
     from reportgen.render.index import render_index
 
     rows = []
@@ -119,7 +146,10 @@ def write_index(options: BuildOptions, manifest: Manifest) -> str:
         rows.append({"folder": name, **entry["summary"],
                      "has_pdf": os.path.isfile(os.path.join(folder, "brief.pdf")),
                      "has_html": os.path.isfile(os.path.join(folder, "brief.html")),
-                     "has_json": os.path.isfile(os.path.join(folder, "model.json"))})
+                     "has_json": os.path.isfile(os.path.join(folder, "model.json")),
+                     "versions": len(versions(folder)), "changed": name in (changed or ())})
+    moment = moment or build_time()
     path = os.path.join(options.out_dir, "index.html")
-    write_atomic(path, render_index(rows).encode("utf-8"))
+    write_atomic(path, render_index(rows, moment).encode("utf-8"))
+    write_feed(options, rows, moment)
     return path

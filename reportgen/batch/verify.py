@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 
+from reportgen.batch.archive import ARCHIVE
+from reportgen.batch.intranet import HISTORY
 from reportgen.batch.options import BuildOptions
 from reportgen.batch.orchestrate import BuildReport, build
 
@@ -42,8 +44,12 @@ def verify(paths: list[str], options: BuildOptions) -> VerifyReport:
         report = VerifyReport(build(paths, replace(options, out_dir=scratch, force=True)))
         for result in report.build.built:
             fresh_folder = os.path.join(scratch, result.name)
-            for folder, _, files in os.walk(fresh_folder):
+            for folder, subfolders, files in os.walk(fresh_folder):
+                # The archive and its history page record earlier builds: not what these inputs produce
+                subfolders[:] = [d for d in subfolders if not (folder == fresh_folder and d == ARCHIVE)]
                 for name in sorted(files):
+                    if folder == fresh_folder and name == HISTORY:
+                        continue
                     fresh = os.path.join(folder, name)
                     relative = os.path.relpath(fresh, scratch)
                     old = os.path.join(published, relative)

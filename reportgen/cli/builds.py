@@ -24,6 +24,13 @@ from reportgen.cli.common import (
 from reportgen.errors import UsageError
 from reportgen.report import shown
 
+# The intranet's options (docs/intranet.md)
+Keep = Annotated[int, typer.Option("--keep", help="Earlier versions of each brief kept in OUT/<company>/archive/.")]
+SiteUrl = Annotated[str | None, typer.Option("--site-url", help="http(s) address OUT is served at: absolute links "
+                                             "in feed.xml (relative without it).")]
+HtmlCharts = Annotated[str, typer.Option("--html-charts", help="static (SVG images, no script) or interactive "
+                                         "(Vega inline: tooltips).")]
+
 
 @app.command()
 def build(
@@ -42,6 +49,9 @@ def build(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    keep: Keep = 10,
+    site_url: SiteUrl = None,
+    html_charts: HtmlCharts = "static",
 ) -> None:
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
@@ -56,7 +66,8 @@ def build(
     try:
         options = BuildOptions(out_dir=out, formats=parse_formats(format), force=force, jobs=jobs, strict=strict,
                                templates_dir=templates, pdf_variant=pdf_variant, max_age_days=max_age,
-                               scheduler=scheduler or ("local" if dask else None), wait_for_lock=wait)
+                               scheduler=scheduler or ("local" if dask else None), wait_for_lock=wait,
+                               keep_versions=keep, site_url=site_url, html_charts=html_charts)
     except UsageError as exc:
         raise usage(str(exc)) from None
     reporter = Reporter(quiet=quiet or json_summary)
@@ -87,6 +98,9 @@ def watch(
     templates: Templates = None,
     pdf_variant: PdfVariant = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+    keep: Keep = 10,
+    site_url: SiteUrl = None,
+    html_charts: HtmlCharts = "static",
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
@@ -96,7 +110,8 @@ def watch(
 
     try:
         options = BuildOptions(out_dir=out, formats=parse_formats(format), strict=strict, templates_dir=templates,
-                               pdf_variant=pdf_variant, jobs=jobs)
+                               pdf_variant=pdf_variant, jobs=jobs, keep_versions=keep, site_url=site_url,
+                               html_charts=html_charts)
     except UsageError as exc:
         raise usage(str(exc)) from None
     reporter = Reporter()
@@ -121,6 +136,7 @@ def verify(
     templates: Templates = None,
     pdf_variant: PdfVariant = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+    html_charts: HtmlCharts = "static",
 ) -> None:
     """Rebuild into a temporary folder and report every file that differs from OUT (give the options
     the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
@@ -129,7 +145,7 @@ def verify(
 
     try:
         options = BuildOptions(out_dir=out, formats=parse_formats(format), templates_dir=templates,
-                               pdf_variant=pdf_variant, jobs=jobs, chart_cache=False)
+                               pdf_variant=pdf_variant, jobs=jobs, chart_cache=False, html_charts=html_charts)
         report = run_verify(paths, options)
     except UsageError as exc:
         raise usage(str(exc)) from None

@@ -44,6 +44,7 @@ from reportgen.render.markup_rules import (
     is_policy,
     svg_content_problems,
 )
+from reportgen.render.scripts import policy_for, script_hash
 
 MAX_IMAGE_BYTES = 2 << 20  # an inlined image; the whole built-in brief is about 0.2 MB
 _IMAGE_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -52,8 +53,9 @@ class _Check(HTMLParser):
     """html.parser's pass: finds the <img> tags to inline, with their positions, and locates problems by
     line. It is not the authority (see the module's docstring): ``_browser_problems`` is."""
 
-    def __init__(self, templates: TemplateSet | None, relative_links: bool) -> None:
+    def __init__(self, templates: TemplateSet | None, relative_links: bool, scripts: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.scripts = scripts  # <script> elements are then judged by the browser pass alone
         self.templates = templates
         self.relative_links = relative_links
         self.problems: list[tuple[str, str, int]] = []  # (problem, raw start tag, line of brief.html)
@@ -64,6 +66,8 @@ class _Check(HTMLParser):
         self.problems.append((text, self.get_starttag_text() or "", self.getpos()[0]))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and self.scripts:
+            return
         for problem in element_problems(tag, {name: value or "" for name, value in attrs}):
             self._problem(problem)
         if tag == "style":
@@ -119,7 +123,7 @@ class _Check(HTMLParser):
 _HEAD_BEFORE_POLICY = frozenset({"html", "head", "meta"})
 
 
-def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
+def _browser_problems(html: str, relative_links: bool, scripts: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """The page as a browser builds it (HTML5 tree construction: comments, raw text, foster parenting,
     foreign content), held to the same rules; and reportgen's Content-Security-Policy at the start of its
     head. ``(problem, needle)`` pairs; the needle helps to find the template that wrote it."""
@@ -129,6 +133,9 @@ def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     policy_seen = False
     policy_first = False
+    policy = ""
+    allowed = {script_hash(text) for text in scripts}
+    present: list[str] = []
     for element in root.iter():
         if not isinstance(element.tag, str):  # a comment
             continue
@@ -137,9 +144,13 @@ def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
             namespace, local = tag[1:].split("}", 1)
             tag = f"{namespace.rsplit('/', 1)[-1].lower()}:{local}"
         attrs = {name.rsplit("}", 1)[-1].lower(): value or "" for name, value in element.attrib.items()}
+        if tag == "script" and scripts:
+            problems += [(p, "<script") for p in _script_problems(attrs, element.text or "", allowed, present)]
+            continue
         if tag == "meta" and is_policy(attrs):
             if not policy_seen:
                 policy_first = True
+                policy = attrs.get("content", "").strip()
             policy_seen = True
         elif not policy_seen and (tag not in _HEAD_BEFORE_POLICY or "http-equiv" in attrs):
             policy_seen = True  # something it would govern comes first: the policy is not at the start
@@ -155,23 +166,42 @@ def _browser_problems(html: str, relative_links: bool) -> list[tuple[str, str]]:
         problems.append(("the page lacks reportgen's Content-Security-Policy <meta http-equiv> at the start of "
                          "its <head> (<meta http-equiv=\"Content-Security-Policy\" content=\"{{ "
                          "content_security_policy }}\">, before anything but other <meta> elements)", "<head"))
+    elif policy != policy_for(present):
+        problems.append(("the page's Content-Security-Policy does not allow exactly the scripts it holds", "<meta"))
     return problems
+
+
+def _script_problems(attrs: dict[str, str], text: str, allowed: set[str], present: list[str]) -> list[str]:
+    """A <script> on a page that may run reportgen's own scripts: an inline script with no attribute whose
+    hash is one of them, or a JSON data block (never run) that holds no "<", so it cannot end early."""
+    if attrs.get("type") == "application/json" and set(attrs) <= {"type", "id", "class", "data-chart"}:
+        return [] if "<" not in text else ["<script type=\"application/json\"> holds a \"<\" (a data block must "
+                                           "escape it, or it can end the element)"]
+    if attrs:
+        return [f"<script {' '.join(sorted(attrs))}=...> is not allowed (only reportgen's own inline scripts)"]
+    if script_hash(text) not in allowed:
+        return ["<script> element is not allowed (script other than reportgen's own)"]
+    present.append(text)
+    return []
 
 
 def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def seal_html(html: str, templates: TemplateSet | None, *, relative_links: bool = False) -> str:
+def seal_html(html: str, templates: TemplateSet | None, *, relative_links: bool = False,
+              scripts: tuple[str, ...] = ()) -> str:
     """``html`` with template asset images inlined; TemplateError when it breaks the boundary. With
-    ``relative_links`` (the index page), ``<a href>`` may also link to a file next to the page."""
-    check = _Check(templates, relative_links)
+    ``relative_links`` (the index page), ``<a href>`` may also link to a file next to the page. ``scripts``
+    are the texts of reportgen's own scripts the page may run (render/scripts.py): inline, each allowed
+    by its hash in the page's policy; any other script is refused."""
+    check = _Check(templates, relative_links, bool(scripts))
     check.feed(html)
     check.close()
     sealed = _replace(html, check.replacements)
     problems = [(problem, raw, f"at line {line} of the HTML brief") for problem, raw, line in check.problems]
     known = {problem for problem, _, _ in problems}
-    for problem, needle in _browser_problems(sealed, relative_links):
+    for problem, needle in _browser_problems(sealed, relative_links, scripts):
         if problem not in known:  # seen only as a browser parses the page
             known.add(problem)
             problems.append((problem, needle, "in the HTML brief as a browser parses it"))

@@ -17,12 +17,23 @@ LAYOUT = "brief.html.j2"
 
 
 def render_html(model: Model, charts: list[Any], *, target: str = "html", templates: TemplateSet | None = None,
-                templates_digest: str = "builtin") -> tuple[str, list[str]]:
+                templates_digest: str = "builtin", interactive: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """The brief as one HTML document and the render's warnings. ``target`` "html" inlines the screen
-    stylesheets (a self-contained page); "pdf" leaves styling to the PDF renderer's parsed sheets."""
+    stylesheets (a self-contained page); "pdf" leaves styling to the PDF renderer's parsed sheets.
+    ``interactive`` (chart name -> spec JSON, charts/interactive.py): the page also draws the charts with
+    the Vega runtime inline (render/scripts.py), allowed by its hash."""
     env = environment_for(templates, templates_digest)
     context = build_context(model, charts, target).for_template()
     context["stylesheet"] = lambda name: inline_css(name, templates)
+    if interactive:
+        from markupsafe import Markup
+
+        from reportgen.render.scripts import policy_for, vega_runtime
+
+        runtime = vega_runtime()
+        context["vega_specs"] = {name: Markup(text) for name, text in interactive.items()}  # JSON without "<"
+        context["vega_runtime"] = Markup(runtime)
+        context["content_security_policy"] = Markup(policy_for([runtime]))
     warnings: list[str] = []
     token = render_warnings.set(warnings)
     try:

@@ -9,7 +9,6 @@ import re
 import urllib.parse
 
 from reportgen.render.assets import css_problems, data_url
-from reportgen.render.environment import CONTENT_SECURITY_POLICY
 
 # Elements a brief is made of. Anything else (script, iframe, object, embed, link, base, form, svg,
 # math, audio, video, a custom element ...) is refused: a whitelist does not need to know every way
@@ -25,6 +24,7 @@ ALLOWED_ELEMENTS = frozenset({
     "cite", "q", "blockquote", "mark", "time", "data", "del", "ins", "dfn", "bdi", "bdo", "ruby", "rt", "rp",
     "details", "summary",
 })
+HISTORY_PAGE = "history.html"
 # Attributes a browser (or a printer) dereferences as a URL.
 URL_ATTRIBUTES = frozenset({
     "src", "href", "srcset", "imagesrcset", "action", "formaction", "data", "poster", "background", "cite",
@@ -44,6 +44,8 @@ def attribute_problems(tag: str, name: str, value: str, relative_links: bool) ->
     if name in URL_ATTRIBUTES:
         target = value.strip()
         if name == "href" and target.startswith("#") and len(target) > 1:
+            return []
+        if tag == "a" and name == "href" and target == HISTORY_PAGE:  # a brief's own archive, beside it
             return []
         if relative_links and tag == "a" and name == "href" and relative_link(target):
             return []
@@ -66,8 +68,10 @@ def element_problems(tag: str, attrs: dict[str, str]) -> list[str]:
 
 def is_policy(attrs: dict[str, str]) -> bool:
     """reportgen's Content-Security-Policy <meta>, exactly (any other policy or http-equiv is refused)."""
+    from reportgen.render.scripts import is_reportgen_policy
+
     return ((attrs.get("http-equiv") or "").strip().lower() == "content-security-policy"
-            and (attrs.get("content") or "").strip() == CONTENT_SECURITY_POLICY)
+            and is_reportgen_policy((attrs.get("content") or "").strip()))
 
 
 _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))

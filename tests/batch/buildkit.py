@@ -281,7 +281,8 @@ def brief_problems(folder: Path, formats: tuple[str, ...] = BRIEF_FILES) -> list
 
 def stray_files(folder: Path) -> list[str]:
     """Files under an output folder that are neither a brief's output nor reportgen's state."""
-    allowed = re.compile(r"^(index\.html|[^/]+/(brief\.pdf|brief\.html|model\.json|charts/[^/]+\.svg))$")
+    allowed = re.compile(r"^(index\.html|feed\.xml|[^/]+/(brief\.pdf|brief\.html|model\.json|history\.html|"
+                         r"charts/[^/]+\.svg|archive/\d{4,}-\d{8}T\d{6}Z/(brief\.pdf|brief\.html|model\.json)))$")
     return [path.relative_to(folder).as_posix() for path in folder.rglob("*")
             if path.is_file() and not path.relative_to(folder).as_posix().startswith(".reportgen/")
             and not allowed.match(path.relative_to(folder).as_posix())]

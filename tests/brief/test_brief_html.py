@@ -5,6 +5,7 @@ internally consistent (every figure links to an element of the page)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from briefkit import (
     APPENDIX_TITLE,
     SECTION_TITLES,
+    TEMPLATES,
     Brief,
     HtmlDocument,
     css_references,
@@ -21,6 +23,7 @@ from briefkit import (
     svg_references,
 )
 
+from reportgen.render.environment import CONTENT_SECURITY_POLICY
 from reportgen.render.filters import money_text
 
 EXAMPLES = ("anthropic-2026", "nordlicht-2026", "meridian-2026")
@@ -168,11 +171,19 @@ def test_index_page_is_self_contained_and_links_every_brief(outputs: Path, brief
         for name in ("brief.html", "brief.pdf", "model.json"):
             assert f"{stem}/{name}" in relative
     assert all((outputs / h).is_file() for h in relative), relative
-    # apart from the links to the briefs' files, nothing is referenced
-    others = [p for p in external_references(html) if not re.search(r"href='[a-z0-9-]+/(brief\.html|brief\.pdf|"
-                                                                     r"model\.json)'", p)]
+    assert "feed.xml" in relative
+    # one script, ours (sorting, filtering, search), inline, allowed by its hash and nothing else
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert [attrs for attrs, _ in scripts] == [""]
+    assert scripts[0][1] == (TEMPLATES / "assets" / "index.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(scripts[0][1].encode("utf-8")).digest()).decode("ascii")
+    policy = [m.attrs.get("content") for m in document.find("meta") if m.attrs.get("http-equiv")]
+    assert policy == [CONTENT_SECURITY_POLICY.replace("script-src 'none'", f"script-src 'sha256-{digest}'")]
+    # apart from the links to the briefs' files, the feed, that policy and that script, nothing is referenced
+    others = [p for p in external_references(html) if not re.search(
+        r"href='([a-z0-9-]+/(brief\.html|brief\.pdf|model\.json)|feed\.xml)'|http-equiv=Content-Security-Policy|"
+        r"element <script>", p)]
     assert others == []
-    assert document.find("script") == []
 
 
 @pytest.mark.parametrize("stem", EXAMPLES)

@@ -86,7 +86,13 @@ def test_nu_checker_saw_every_file(vnu):
 @pytest.mark.parametrize("page", [*EXAMPLES, "index"])
 def test_nu_checker_passes_the_page(vnu, outputs, page):
     path = outputs / ("index.html" if page == "index" else f"{page}/brief.html")
-    assert _readable(vnu[str(path)]) == []
+    messages = vnu[str(path)]
+    if page == "index":
+        # The Nu checker does not hash inline scripts, so it reports the index's one script, which its policy
+        # allows by hash (test_brief_html checks that hash; Chromium runs it: test_intranet_chromium).
+        messages = [m for m in messages if not str(m.get("message", "")).startswith(
+            "Inline script violates Content Security Policy")]
+    assert _readable(messages) == []
 
 
 def test_nu_checker_passes_the_chart_svgs_and_stylesheets(vnu, outputs):

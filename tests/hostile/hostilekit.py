@@ -370,18 +370,29 @@ class _Markup(HTMLParser):
         self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.texts: list[str] = []
         self.styles: list[str] = []
+        self.scripts: list[tuple[list[tuple[str, str | None]], str]] = []  # (attributes, text)
         self._in_style = False
+        self._script: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.elements.append((tag, attrs))
         self._in_style = tag == "style"
+        if tag == "script":
+            self._script = []
+            self.scripts.append((attrs, ""))
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
         self._in_style = False
+        if tag == "script" and self._script is not None:
+            self.scripts[-1] = (self.scripts[-1][0], "".join(self._script))
+            self._script = None
 
     def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+            return
         (self.styles if self._in_style else self.texts).append(data)
 
 
@@ -410,25 +421,43 @@ def _relative(target: str) -> bool:
     return not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:|^[/\\]", target) and ".." not in target.split("/")
 
 
-def _is_policy(attrs: dict[str, str | None]) -> bool:
-    """reportgen's own Content-Security-Policy <meta>, which every page carries (and nothing else)."""
+def _is_policy(attrs: dict[str, str | None], scripts: list[str]) -> bool:
+    """reportgen's own Content-Security-Policy <meta>, which every page carries (and nothing else); with
+    script-src listing the sha256 of exactly the ``scripts`` the page runs, when it runs any."""
+    import base64
+    import hashlib
+
     from reportgen.render.environment import CONTENT_SECURITY_POLICY
 
-    return (attrs.get("http-equiv") or "").lower() == "content-security-policy" and (
-        attrs.get("content") == CONTENT_SECURITY_POLICY)
+    expected = CONTENT_SECURITY_POLICY
+    if scripts:
+        hashes = dict.fromkeys("'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+                               for s in scripts)
+        expected = expected.replace("script-src 'none'", "script-src " + " ".join(hashes))
+    return (attrs.get("http-equiv") or "").lower() == "content-security-policy" and attrs.get("content") == expected
 
 
-def markup_problems(html: str, *, relative_links: bool = False) -> list[str]:
+def markup_problems(html: str, *, relative_links: bool = False, scripts: tuple[str, ...] = ()) -> list[str]:
     """Everything in ``html`` that runs script or loads something from outside the page (with
-    ``relative_links``, ``<a href>`` to files next to the page is allowed)."""
+    ``relative_links``, ``<a href>`` to files next to the page is allowed). ``scripts``: the texts of the
+    inline scripts the page may run (reportgen's own), each listed by its hash in the page's policy, which
+    must list exactly those; a JSON data block is allowed beside them when it holds no "<"."""
     parsed = _Markup()
     parsed.feed(html)
     parsed.close()
     problems = []
+    ran = []
+    for attrs, text in parsed.scripts:
+        if scripts and attrs[:1] == [("type", "application/json")] and "<" not in text:
+            continue  # a data block: never run, and it cannot end early
+        if attrs or text not in scripts:
+            problems.append("<script> element")
+        else:
+            ran.append(text)
     for tag, attrs in parsed.elements:
-        if tag in FORBIDDEN_ELEMENTS:
+        if tag in FORBIDDEN_ELEMENTS and tag != "script":
             problems.append(f"<{tag}> element")
-        if tag == "meta" and any(n == "http-equiv" for n, _ in attrs) and not _is_policy(dict(attrs)):
+        if tag == "meta" and any(n == "http-equiv" for n, _ in attrs) and not _is_policy(dict(attrs), ran):
             problems.append("<meta http-equiv>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -715,3 +744,10 @@ def background(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         yield runner
     finally:
         runner.pool.shutdown(wait=True)
+
+
+def index_script() -> str:
+    """The one script the index page runs (sorting, filtering, search), allowed by its hash."""
+    from reportgen.render.scripts import builtin_script
+
+    return builtin_script("index.js")

@@ -20,6 +20,7 @@ from hostilekit import (
     Server,
     Workspace,
     build_batch,
+    index_script,
     line_of,
     markup_problems,
     params,
@@ -108,7 +109,7 @@ def test_inert(case: Case, batch: Batch, server: Server) -> None:
 def test_index_page_shows_names_as_text(case: Case, batch: Batch, server: Server) -> None:
     """The intranet index lists every brief by company name: escaped there too."""
     batch.brief(case)
-    assert markup_problems(batch.index_html, relative_links=True) == []
+    assert markup_problems(batch.index_html, relative_links=True, scripts=(index_script(),)) == []
     name = _texts(case, server).get("company.name")
     if name is not None:
         if any(c in name for c in "<>&\"'"):  # escaping changes only these: '@import url(...)' reads the same
@@ -136,7 +137,7 @@ def test_batch_wrote_nothing_outside_its_briefs(batch: Batch) -> None:
     out: Path = batch.root / "out"
     names = {path.name for path in out.iterdir()}
     expected = {case.id for case in FIELD_CASES if case.id in batch.built}
-    assert names - expected == {"index.html", ".reportgen"}
+    assert names - expected == {"index.html", "feed.xml", ".reportgen"}
     assert not list(out.rglob(".tmp-*"))
 
 
@@ -151,7 +152,7 @@ def test_file_name_is_text(case: Case, tmp_path: Path) -> None:
     assert markup_problems(brief.html) == []
     assert f"{case.data['file']}.yaml" in brief.html_text  # the footer names the input, as text
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert markup_problems(index, relative_links=True) == []
+    assert markup_problems(index, relative_links=True, scripts=(index_script(),)) == []
     # and the links still reach the brief: percent-decoded, each names a file of the output folder
     hrefs = re.findall(r'<a href="([^"]*)"', index)
     assert hrefs and all((tmp_path / "out" / unquote(unescape(h))).is_file() for h in hrefs), hrefs

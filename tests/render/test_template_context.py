@@ -17,14 +17,15 @@ TEMPLATES = ROOT / "templates"
 FIELDS = {f.name for f in fields(BriefContext)}
 # Names the environment or the renderer supply besides the context, and each template's own imports.
 SUPPLIED = {"content_security_policy", "stylesheet", "words", "figure", "tables", "titles", "alt_text",
-            "sections", "image"}  # the last two are set at the top of a template and read inside its blocks
+            "sections", "image",  # the last two are set at the top of a template and read inside its blocks
+            "vega_specs", "vega_runtime"}  # only with --html-charts interactive (render/html.py)
 
 
 def _undeclared() -> dict[str, set[str]]:
     env = make_environment()
     found = {}
     for path in sorted(TEMPLATES.rglob("*.j2")):
-        if path.name == "index.html.j2":  # the intranet index has a context of its own
+        if path.name in ("index.html.j2", "history.html.j2"):  # intranet pages have a context of their own
             continue
         source = path.read_text(encoding="utf-8")
         found[str(path.relative_to(TEMPLATES))] = meta.find_undeclared_variables(env.parse(source))

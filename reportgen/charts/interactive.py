@@ -1,0 +1,83 @@
+"""The chart specs of an interactive HTML brief (``--html-charts interactive``): the same Vega-Lite
+specs as the static SVGs, with a tooltip on every mark, as JSON text that can sit in a
+``<script type="application/json">`` data block. Names from inputs are in the data: every "<", ">"
+and "&" is written as a JSON escape, so the text can never end the element or start a comment."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from reportgen.charts.guard import check_spec
+from reportgen.model.result import Model
+
+# The channels a reader reads a mark by (order, detail and the like only arrange marks: not shown).
+TOOLTIP_CHANNELS = ("x", "x2", "y", "y2", "color", "shape", "strokeDash", "text", "size", "theta")
+DEFAULT_FORMAT = ",.4~r"  # four significant digits, thousands separated, no SI suffix (house style)
+
+
+def _tooltip(encoding: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tooltip channel of a mark: each field it encodes once, titled and formatted as its axis."""
+    items: list[dict[str, Any]] = []
+    for channel in TOOLTIP_CHANNELS:
+        definition = encoding.get(channel)
+        if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
+            continue
+        if any(item["field"] == definition["field"] for item in items):
+            continue
+        item = {key: definition[key] for key in ("field", "type", "aggregate", "bin", "timeUnit")
+                if key in definition}
+        if isinstance(definition.get("title"), str):
+            item["title"] = definition["title"]
+        if definition.get("type") == "quantitative":
+            axis = definition.get("axis")
+            given = definition.get("format") or (axis.get("format") if isinstance(axis, dict) else None)
+            item["format"] = given if isinstance(given, str) and given not in (",~f", "~f") else DEFAULT_FORMAT
+        items.append(item)
+    return items
+
+
+def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` whose every mark shows the fields it encodes in a tooltip."""
+    result = copy.deepcopy(spec)
+
+    def visit(node: Any, inherited: dict[str, Any]) -> None:
+        if isinstance(node, dict):
+            encoding = {**inherited, **(node.get("encoding") or {})}
+            mark = node.get("mark")
+            if mark is not None:
+                if isinstance(mark, str):
+                    node["mark"] = mark = {"type": mark}
+                fields = _tooltip(encoding)
+                if fields and "tooltip" not in encoding:
+                    node.setdefault("encoding", {})["tooltip"] = fields
+                elif isinstance(mark, dict):
+                    mark.setdefault("tooltip", True)
+            for key, value in node.items():
+                if key not in ("data", "datasets", "config", "encoding"):
+                    visit(value, encoding)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, inherited)
+
+    visit(result, {})
+    return result
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """``spec`` as JSON safe inside an HTML script data block (ASCII, no "<", ">" or "&")."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def interactive_specs(model: Model) -> dict[str, str]:
+    """chart name -> the JSON text of its interactive spec, for every chart of the brief."""
+    from reportgen.charts.specs import chart_specs
+
+    found = {}
+    for item in chart_specs(model):
+        spec = with_tooltips(item.spec)
+        check_spec(spec)  # loads nothing, like the static chart
+        found[item.name] = spec_json(spec)
+    return found
