@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``."""
+    """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``. Line 0: a problem
+    of something without lines (an environment variable, a ``-P`` flag), shown ``WHERE: field.path: ...``."""
 
     file: str
     line: int
@@ -17,7 +18,8 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.line}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        text = f"{where}: {self.field}: {self.message}"
         if self.got is not None:
             text += f" (got {self.got})"
         if self.hint:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reportgen import __version__
 from reportgen.report import shown
+
+if TYPE_CHECKING:
+    from reportgen.batch.settings import Settings
 
 INTERRUPTED = "reportgen: interrupted; the briefs written so far are whole, and the next build finishes the rest"
 
@@ -54,7 +57,39 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
 
 
+def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], Any]]) -> Settings:
+    """The effective settings (reportgen.batch.settings): ``flags`` maps a setting to the parameters that set
+    it and its value from them; only parameters typed on the command line count, the others' defaults give
+    way to the environment and the project file. A bad project file or variable: its problems, exit 2."""
+    from reportgen.batch.settings import resolve
+    from reportgen.errors import SpecError, UsageError
+
+    given = {}
+    for name, (params, value) in flags.items():
+        # compared by name: typer 0.28 ships its own copy of click, whose enum is not click's
+        if any(getattr(ctx.get_parameter_source(p), "name", None) == "COMMANDLINE"
+               for p in ((params,) if isinstance(params, str) else params)):
+            given[name] = value
+    try:
+        return resolve(given)
+    except SpecError as exc:
+        for problem in exc.problems:
+            err(str(problem))
+        raise typer.Exit(2) from None
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+
+
+def inputs_of(found: Settings) -> list[str]:
+    if not found.inputs:
+        raise usage("name input files or folders, or set inputs in reportgen.toml (see reportgen config)")
+    return found.inputs
+
+
 Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
+# Optional where the project file's ``inputs`` may stand in for them.
+SomePaths = Annotated[list[str] | None, typer.Argument(help="Input files or folders (searched recursively); "
+                                                       "default: inputs of the project file.", show_default=False)]
 OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
 Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
 StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
