@@ -119,6 +119,8 @@ def documents() -> list[dict[str, Any]]:
     changes = compare(previous, models[0])
     assert changes is not None and changes["inputs"] and changes["figures"] and changes["judgments"]
     docs.append(models[0].with_changes(changes).to_json())
+    what_if = reportgen.load_spec(EXAMPLE, {"revenue.growth_y1": 0.5, "dcf.discount_rate": 0.14})
+    docs.append(reportgen.run_model(what_if).to_json())
     return docs
 
 
@@ -164,7 +166,8 @@ def test_every_model_json_key_is_in_the_contract_doc(documents):
         keys |= _json_keys(document)
     assert {"changes.figures.kind", "history.period", "monte_carlo.histogram.edges",
             "scenarios.<name>.parameters.fade", "provenance.<figure>.reason", "inputs.<path>.basis",
-            "peers.providers.share", "company.input_sha256"} <= keys  # the walk reaches every level
+            "peers.providers.share", "company.input_sha256",
+            "company.what_if.input"} <= keys  # the walk reaches every level
     undocumented = sorted(keys - spans)
     assert undocumented == [], "model.json keys missing from docs/contract-output.md"
 
@@ -244,7 +247,7 @@ def test_readme_starts_with_the_two_commands_and_names_every_command():
     assert first_block is not None and readme.index("```") < readme.index("##")
     assert first_block.group(1).split("\n")[:2] == ["make brief", "make test"]
     commands = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert sorted(commands) == ["build", "new", "schema", "validate", "verify", "watch"]
+    assert sorted(commands) == ["build", "config", "new", "schema", "validate", "verify", "watch"]
     for command in commands:
         assert f"reportgen {command}" in readme, command
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from reportgen.errors import UsageError
 from reportgen.formats import FORMATS
@@ -24,8 +24,17 @@ class BuildOptions:
     scheduler: str | None = None  # "tcp://host:port" for a dask.distributed cluster, "local" for a LocalCluster
     wait_for_lock: float = 0.0
     chart_cache: bool = True
+    # What-ifs (reportgen.contract.overrides): PATH=VALUE texts, or a mapping of paths to values given to the
+    # constructor. Not settings of a project file: a what-if is asked for on the command line.
+    overrides: tuple[str, ...] = field(default=(), metadata={"setting": False})
+    overwrite_base: bool = field(default=False, metadata={"setting": False})  # a what-if may write where the
+    # brief of the unmodified input is (refused otherwise)
 
     def __post_init__(self) -> None:
+        if self.overrides:
+            from reportgen.contract.overrides import normalise
+
+            object.__setattr__(self, "overrides", normalise(self.overrides))
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown or not self.formats:
             raise UsageError(f"--format takes any of {', '.join(FORMATS)} (got {','.join(self.formats) or 'nothing'})")
@@ -48,4 +57,6 @@ class BuildOptions:
         relevant = {k: v for k, v in asdict(self).items()
                     if k in ("formats", "strict", "pdf_variant", "max_age_days")}
         relevant["formats"] = sorted(self.formats)
+        if self.overrides:  # a what-if is another brief of the same input
+            relevant["overrides"] = sorted(self.overrides)
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()

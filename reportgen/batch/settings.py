@@ -50,7 +50,18 @@ class Settings:
 
     values: dict[str, Setting]
     project_file: str | None = None
+    base_out_dir: str = "outputs"  # the output folder without the command line's: where the base briefs go
     notes: tuple[str, ...] = field(default=())  # e.g. an unknown REPORTGEN_ variable
+
+    def what_if_problem(self, options: BuildOptions) -> str | None:
+        """Why a what-if may not write to its output folder: it is the base briefs' folder (the project file's,
+        the environment's or the default), unless ``overwrite_base``. None when it may."""
+        if not options.overrides or options.overwrite_base:
+            return None
+        if os.path.realpath(options.out_dir) == os.path.realpath(self.base_out_dir):
+            return (f"-P: --out {options.out_dir} is where the briefs of the unmodified inputs go; give a what-if a "
+                    "folder of its own (e.g. --out whatif/), or --overwrite-base to replace them")
+        return None
 
     def options(self, **fixed: Any) -> BuildOptions:
         """The BuildOptions of these settings; ``fixed`` sets fields no setting may change (verify's cache)."""
@@ -117,11 +128,12 @@ def resolve(given: dict[str, Any] | None = None, environ: typing.Mapping[str, st
         values[name] = Setting(value, f"environment {variable}")
     if problems:
         raise SpecError(problems)
+    base_out_dir = values["out_dir"].value
     for name, value in (given or {}).items():
         if name not in types_:
             raise UsageError(f"{name}: not a setting")
         values[name] = Setting(value, "command line")
-    return Settings(values, found[0] if found else None, tuple(notes))
+    return Settings(values, found[0] if found else None, base_out_dir, tuple(notes))
 
 
 def _read_project(path: str, table: str, types_: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:

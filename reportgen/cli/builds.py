@@ -45,6 +45,12 @@ def build(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "-P", "--set", metavar="FIELD=VALUE", help="A what-if: set an input field (a contract path such as "
+        "revenue.growth_y1 or compute.providers.0.share) for this build; repeatable. The brief's cover lists them.",
+        show_default=False)] = None,
+    overwrite_base: Annotated[bool, typer.Option(
+        "--overwrite-base", help="Let a what-if replace the briefs of the unmodified inputs in their folder.")] = False,
 ) -> None:
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
@@ -63,9 +69,11 @@ def build(
         "scheduler": (("scheduler", "dask"), scheduler or ("local" if dask else None))})
     paths = inputs_of(found)
     try:
-        options = found.options()
+        options = found.options(overrides=tuple(overrides or ()), overwrite_base=overwrite_base)
     except UsageError as exc:
         raise usage(str(exc)) from None
+    if (problem := found.what_if_problem(options)) is not None:
+        raise usage(problem)
     reporter = Reporter(quiet=quiet or json_summary)
     try:
         report = run_build(paths, options, on_event=reporter)

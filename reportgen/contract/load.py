@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from typing import Any, get_args, get_origin
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
 from reportgen.contract.history import RevenueHistory, load_history
@@ -13,6 +14,9 @@ from reportgen.contract.schema import InputDocument
 from reportgen.contract.source import InputBundle, read_input
 from reportgen.contract.text import decode_input
 from reportgen.errors import Problem, SpecError
+
+if TYPE_CHECKING:
+    from reportgen.contract.overrides import Applied
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Spec:
     input: InputDocument
     history: RevenueHistory | None
     bundle: InputBundle
+    what_if: tuple[Applied, ...] = ()  # the overrides applied (reportgen.contract.overrides), if any
 
     @property
     def name(self) -> str:
@@ -32,9 +37,15 @@ class Spec:
         return self.bundle.display
 
 
-def load_spec(path: str) -> Spec:
-    """Read and validate one input file (YAML or JSON, same contract)."""
-    return parse_bundle(read_input(path))
+def load_spec(path: str, overrides: Iterable[str] | Mapping[str, Any] | None = None) -> Spec:
+    """Read and validate one input file (YAML or JSON, same contract). ``overrides`` make it a what-if:
+    ``["revenue.growth_y1=0.5"]`` or ``{"revenue.growth_y1": 0.5}`` (reportgen.contract.overrides)."""
+    bundle = read_input(path)
+    if overrides:
+        from reportgen.contract.overrides import normalise
+
+        bundle = replace(bundle, overrides=normalise(overrides))
+    return parse_bundle(bundle)
 
 
 def parse_bundle(bundle: InputBundle) -> Spec:
@@ -51,6 +62,12 @@ def parse_bundle(bundle: InputBundle) -> Spec:
     problems = [
         Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint) for p in bundle.problems
     ]
+    applied: list[Applied] = []
+    if bundle.overrides:
+        from reportgen.contract.overrides import apply
+
+        data, applied, override_problems = apply(data, where, bundle.overrides)
+        problems += override_problems
     problems += _check_source_keys(data, where)
     spec_input: InputDocument | None = None
     try:
@@ -68,9 +85,13 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         else:
             history, history_problems = load_history(item.content, item.display, as_of)
         problems += history_problems
+    if bundle.overrides:
+        from reportgen.contract.overrides import relocate
+
+        problems = relocate(problems, bundle.overrides)
     if problems or spec_input is None:
         raise SpecError(_unique(problems))
-    return Spec(spec_input, history, bundle)
+    return Spec(spec_input, history, bundle, tuple(applied))
 
 
 def _echo(error: dict[str, Any], errors: list[dict[str, Any]]) -> bool:

@@ -43,6 +43,7 @@ class InputBundle:
     content: bytes
     data: tuple[DataFile, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    overrides: tuple[str, ...] = ()  # what-ifs, PATH=VALUE (reportgen.contract.overrides), applied when parsed
 
     @property
     def sha256(self) -> str:

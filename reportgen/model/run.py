@@ -147,6 +147,7 @@ def _identity(spec: Any, data: InputDocument) -> Company:
         # the file name, not its path: the same input gives the same model.json from any folder
         input=bundle.display.replace("\\", "/").rsplit("/", 1)[-1] if bundle is not None else None,
         input_sha256=bundle.sha256 if bundle is not None else None,
+        what_if=tuple(getattr(spec, "what_if", ())) or None,
     )
 
 
