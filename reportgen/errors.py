@@ -63,8 +63,13 @@ class StrictError(ReportgenError):
         super().__init__("\n".join(f"strict: {w}" for w in self.warnings))
 
 
+EX_TEMPFAIL = 75  # sysexits.h: a temporary failure; cron wrappers and systemd retry on it
+
+
 class BuildLockedError(ReportgenError):
-    """Another build holds the output folder's lock."""
+    """Another build holds the output folder's lock: try again later (the command exits EX_TEMPFAIL)."""
+
+    exit_code = EX_TEMPFAIL
 
 
 class OutputFolderError(ReportgenError):

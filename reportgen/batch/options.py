@@ -41,7 +41,7 @@ class BuildOptions:
         if self.jobs is not None and self.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         if self.pdf_variant is not None:
-            from reportgen.render.pdf import PDF_VARIANTS
+            from reportgen.formats import PDF_VARIANTS
 
             if self.pdf_variant not in PDF_VARIANTS:
                 raise UsageError(f"--pdf-variant takes one of {', '.join(PDF_VARIANTS)}")

@@ -16,6 +16,7 @@ from reportgen.cli.common import (
     StrictFlag,
     Templates,
     app,
+    choice_value,
     err,
     inputs_of,
     interrupted,
@@ -55,7 +56,8 @@ def build(
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
     Incremental: only briefs whose input, data files, templates or options changed are rebuilt.
-    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors."""
+    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors, 75 when another
+    build holds the output folder (try again later)."""
     from reportgen.batch.orchestrate import build as run_build
     from reportgen.report import Reporter, print_summary
 
@@ -64,7 +66,7 @@ def build(
     found = settings(ctx, {
         "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
         "force": ("force", force), "jobs": ("jobs", jobs), "strict": ("strict", strict),
-        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", pdf_variant),
+        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
         "max_age_days": ("max_age", max_age), "wait_for_lock": ("wait", wait),
         "scheduler": (("scheduler", "dask"), scheduler or ("local" if dask else None))})
     paths = inputs_of(found)
@@ -112,7 +114,7 @@ def watch(
     found = settings(ctx, {
         "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
         "strict": ("strict", strict), "templates_dir": ("templates", templates),
-        "pdf_variant": ("pdf_variant", pdf_variant), "jobs": ("jobs", jobs)})
+        "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs)})
     paths = inputs_of(found)
     try:
         options = found.options()
@@ -148,7 +150,8 @@ def verify(
 
     found = settings(ctx, {
         "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
-        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", pdf_variant), "jobs": ("jobs", jobs)})
+        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
+        "jobs": ("jobs", jobs)})
     paths = inputs_of(found)
     try:
         options = found.options(chart_cache=False)

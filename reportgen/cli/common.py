@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reportgen import __version__
+from reportgen.formats import FORMATS, PDF_VARIANTS
 from reportgen.report import shown
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ app = typer.Typer(
     help="Compile company YAML into research briefs: brief.pdf, brief.html and model.json.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -91,12 +93,38 @@ Paths = Annotated[list[str], typer.Argument(help="Input files or folders (search
 SomePaths = Annotated[list[str] | None, typer.Argument(help="Input files or folders (searched recursively); "
                                                        "default: inputs of the project file.", show_default=False)]
 OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
-Format = Annotated[str, typer.Option("--format", "-f", help="Any of pdf,html,json.")]
+def _formats_given(value: str | None) -> str | None:
+    """--format's items are a closed set: refused by the parser (exit 2) like any other choice."""
+    unknown = [part for part in parse_formats(value or "") if part not in FORMATS]
+    if value is not None and (unknown or not parse_formats(value)):
+        raise typer.BadParameter(f"takes any of {', '.join(FORMATS)}, comma-separated (got {value!r})")
+    return value
+
+
+def _complete_formats(incomplete: str) -> list[str]:
+    """Shell completion of a comma-separated list: the formats not yet named, after what is typed."""
+    head, _, last = incomplete.rpartition(",")
+    named = set(head.split(","))
+    return [f"{head},{f}" if head else f for f in FORMATS if f.startswith(last) and f not in named]
+
+
+# A closed set as typer's choice: the help lists it, the shell completes it, the parser refuses the rest.
+PdfVariantChoice = Enum("PdfVariantChoice", {v: v for v in PDF_VARIANTS}, type=str)  # type: ignore[misc]
+
+
+def choice_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+Format = Annotated[str, typer.Option("--format", "-f", metavar="pdf,html,json", callback=_formats_given,
+                                     autocompletion=_complete_formats,
+                                     help="Any of pdf, html, json, comma-separated.")]
 StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
                                       "prose, missing glyphs or assets, undefined variables, stale data.")]
 Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
                                                 "built-in ones, block by block (see README).")]
-PdfVariant = Annotated[str | None, typer.Option("--pdf-variant", help="e.g. pdf/a-3b or pdf/ua-1.")]
+PdfVariant = Annotated[PdfVariantChoice | None, typer.Option(
+    "--pdf-variant", help="The PDF's standard (default pdf/ua-1; none: untagged).", show_choices=True)]
 MaxAge = Annotated[int | None, typer.Option("--max-age", help="Warn (fail under --strict) when as_of is older "
                                             "than this many days.")]
 

@@ -17,7 +17,8 @@ def config(
     json_output: Annotated[bool, typer.Option("--json", help="Print the settings as JSON on stdout.")] = False,
 ) -> None:
     """Print the effective build settings and where each came from: command line > REPORTGEN_* environment
-    variables > reportgen.toml (or [tool.reportgen] in pyproject.toml) in the current folder > defaults."""
+    variables > the project file (reportgen.toml, or the tool.reportgen table of pyproject.toml) in the current
+    folder > defaults."""
     found = settings(ctx, {})
     for note in found.notes:
         err(f"note: {note}")

@@ -14,31 +14,51 @@ from reportgen.report import shown
 
 @app.command()
 def validate(
-    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")],
+    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively); - reads one "
+                                               "input from standard input (its errors name <stdin>).")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print every file's problems as JSON on stdout "
+                                              "(file, line, field, message, got, hint).")] = False,
 ) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
+    import sys
+    from dataclasses import asdict
+
     from reportgen.contract.discover import discover_inputs
-    from reportgen.contract.load import load_spec
+    from reportgen.contract.load import load_spec, parse_bundle
+    from reportgen.contract.source import MAX_INPUT_BYTES, STDIN, read_input_bytes
 
     try:
-        files = discover_inputs(paths)
+        files = [STDIN if path == "-" else found for path in dict.fromkeys(paths)
+                 for found in ([path] if path == "-" else discover_inputs([path]))]
     except UsageError as exc:
         raise usage(str(exc)) from None
     if not files:
         raise usage("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
     failed = 0
+    checked = []
     for path in files:
+        problems = []
         try:
-            load_spec(path)
+            if path == STDIN:
+                parse_bundle(read_input_bytes(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)))
+            else:
+                load_spec(path)
         except SpecError as exc:
             failed += 1
-            for problem in exc.problems:
-                err(str(problem))
+            problems = exc.problems
+            if not json_output:
+                for problem in problems:
+                    err(str(problem))
         else:
-            if not quiet:
+            if not quiet and not json_output:
                 typer.echo(f"{shown(path)}: ok")
-    if not quiet:
+        checked.append({"file": path, "valid": not problems, "problems": [asdict(p) for p in problems]})
+    if json_output:
+        import json
+
+        typer.echo(json.dumps({"files": checked, "valid": len(files) - failed, "invalid": failed}, indent=2))
+    elif not quiet:
         typer.echo(f"{len(files) - failed} valid, {failed} invalid", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
 
