@@ -259,3 +259,18 @@ def test_readme_points_at_the_contract():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in _read(os.path.join(ROOT, ".ci", "run"))
+
+
+def test_the_package_description_is_written_for_the_index():
+    """The wheel's description (pyproject's readme) is for pip users: no make commands of a checkout, no link
+    (relative ones break on the index, and nothing may point outside the repository)."""
+    import tomllib
+
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    readme = project["readme"]
+    assert readme != "README.md"
+    text = _read(os.path.join(ROOT, readme))
+    assert not re.search(r"^make ", text, re.MULTILINE)
+    assert "](" not in text and "http" not in text
+    assert "reportgen build" in text and text.startswith("# reportgen\n")
