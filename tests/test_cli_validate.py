@@ -23,7 +23,7 @@ REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 INPUTS = ROOT / "inputs"
 EXAMPLES = sorted(p.name for p in INPUTS.glob("*.yaml"))
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[1-9][0-9]*): (?P<field>\S+): (?P<message>.+)$")
-COMMANDS = ("build", "validate", "schema", "new", "watch", "verify")
+COMMANDS = ("build", "validate", "schema", "new", "watch", "verify", "config", "preview")
 
 VALID = """\
 schema: reportgen/v1

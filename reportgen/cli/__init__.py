@@ -30,7 +30,7 @@ elif _COMMAND and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
 
 
 # The commands register themselves on ``app`` when their modules are imported.
-from reportgen.cli import builds, config, inputs  # noqa: E402, F401  (isort: after app)
+from reportgen.cli import builds, config, inputs, preview  # noqa: E402, F401  (isort: after app)
 from reportgen.cli.common import INTERRUPTED, app, err  # noqa: E402
 from reportgen.errors import BuildLockedError, ReportgenError, UsageError  # noqa: E402
 
