@@ -93,3 +93,12 @@ def test_a_what_if_leaves_the_base_brief_untouched(tmp_path: Path):
     again = reportgen("build", "inputs", "--format", "json", cwd=tmp_path)
     assert again.code == 0, str(again)
     assert "what_if" not in (tmp_path / "outputs/anthropic-2026/model.json").read_text(encoding="utf-8")
+
+
+def test_an_overridden_field_is_an_assumption_without_the_inputs_source():
+    base = library.run_model(library.load_spec(str(EXAMPLE))).inputs["valuation.post_money"]
+    what_if = library.run_model(library.load_spec(str(EXAMPLE), {"valuation.post_money": 500})).inputs
+    assert base.basis == "reported" and base.source
+    assert (what_if["valuation.post_money"].basis, what_if["valuation.post_money"].source) == ("assumption", None)
+    assert what_if["valuation.latest_raise"] == library.run_model(library.load_spec(str(EXAMPLE))).inputs[
+        "valuation.latest_raise"]
