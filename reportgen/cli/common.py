@@ -88,11 +88,6 @@ def inputs_of(found: Settings) -> list[str]:
     return found.inputs
 
 
-Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
-# Optional where the project file's ``inputs`` may stand in for them.
-SomePaths = Annotated[list[str] | None, typer.Argument(help="Input files or folders (searched recursively); "
-                                                       "default: inputs of the project file.", show_default=False)]
-OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
 def _formats_given(value: str | None) -> str | None:
     """--format's items are a closed set: refused by the parser (exit 2) like any other choice."""
     unknown = [part for part in parse_formats(value or "") if part not in FORMATS]
@@ -116,9 +111,14 @@ def choice_value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-Format = Annotated[str, typer.Option("--format", "-f", metavar="pdf,html,json", callback=_formats_given,
+Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
+# Optional where the project file's ``inputs`` may stand in for them.
+SomePaths = Annotated[list[str] | None, typer.Argument(help="Input files or folders (searched recursively); "
+                                                       "default: inputs of the project file.", show_default=False)]
+OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
+Format = Annotated[str, typer.Option("--format", "-f", metavar=",".join(FORMATS), callback=_formats_given,
                                      autocompletion=_complete_formats,
-                                     help="Any of pdf, html, json, comma-separated.")]
+                                     help=f"Any of {', '.join(FORMATS)}, comma-separated.")]
 StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
                                       "prose, missing glyphs or assets, undefined variables, stale data.")]
 Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
