@@ -104,7 +104,9 @@ def resolve(given: dict[str, Any] | None = None, environ: typing.Mapping[str, st
     """Flags (``given``: only those typed on the command line) > environment > project file > defaults.
     Raises SpecError (located problems) for a bad project file or environment variable."""
     types_ = setting_types()
-    defaults = {f.name: f.default for f in dataclasses.fields(BuildOptions) if f.name in types_}
+    defaults = {f.name: f.default_factory() if f.default is dataclasses.MISSING
+                and f.default_factory is not dataclasses.MISSING else f.default
+                for f in dataclasses.fields(BuildOptions) if f.name in types_}
     values = {name: Setting(defaults.get(name, () if name == INPUTS else None), "default") for name in types_}
     found = find_project_file(folder)
     problems: list[Problem] = []
@@ -203,6 +205,10 @@ def _describe(kind: Any) -> str:
 
 def _from_toml(raw: Any, kind: Any) -> Any:
     kind, _ = _optional(kind)
+    if typing.get_origin(kind) is typing.Literal:
+        if raw in typing.get_args(kind) and not isinstance(raw, bool):
+            return raw
+        raise ValueError(f"must be one of {', '.join(map(str, typing.get_args(kind)))} (got {raw!r})")
     if typing.get_origin(kind) is tuple:
         if isinstance(raw, str):
             raw = [part.strip() for part in raw.split(",") if part.strip()]
@@ -223,6 +229,11 @@ def _from_env(text: str, kind: Any) -> Any:
     kind, optional = _optional(kind)
     if optional and text == "":
         return None
+    if typing.get_origin(kind) is typing.Literal:
+        for choice in typing.get_args(kind):
+            if text == str(choice):
+                return choice
+        raise ValueError(f"must be one of {', '.join(map(str, typing.get_args(kind)))}")
     if typing.get_origin(kind) is tuple:
         separator = os.pathsep if "," not in text else ","
         return tuple(part.strip() for part in text.split(separator) if part.strip())

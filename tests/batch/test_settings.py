@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Literal  # for the annotations of a dataclass below, which get_type_hints resolves here
 
 import pytest
 from buildkit import EXAMPLES, REPORTGEN, env
@@ -81,3 +82,31 @@ def test_build_takes_inputs_and_folder_from_the_project_file_and_flags_win(tmp_p
     assert settings["out_dir"] == {"value": "briefs", "source": "reportgen.toml:2"}
     assert settings["jobs"] == {"value": 1, "source": "environment REPORTGEN_JOBS"}
     assert settings["inputs"]["value"] == ["companies"]
+
+
+def test_a_field_added_to_build_options_is_a_setting_without_an_edit(tmp_path: Path, monkeypatch):
+    """Settings are read from the dataclass: fields that other features add (a site URL, a number of briefs
+    to keep, a closed choice) are accepted from the file and the environment, typed and checked."""
+    import dataclasses
+
+    import reportgen.batch.settings as settings
+
+    @dataclasses.dataclass(frozen=True)
+    class Wider(BuildOptions):
+        site_url: str | None = None
+        keep: int = 3
+        html_charts: Literal["svg", "png"] = "svg"
+        secret: bool = dataclasses.field(default=False, metadata={"setting": False})
+
+    monkeypatch.setattr(settings, "BuildOptions", Wider)
+    assert {"site_url", "keep", "html_charts"} <= set(settings.setting_types()) and "secret" not in (
+        settings.setting_types())
+    (tmp_path / "reportgen.toml").write_text('site-url = "https://intranet/briefs"\nhtml_charts = "png"\n')
+    found = settings.resolve({}, {"REPORTGEN_KEEP": "5"}, folder=str(tmp_path))
+    assert found.options() == Wider(site_url="https://intranet/briefs", keep=5, html_charts="png")
+    (tmp_path / "reportgen.toml").write_text('html_charts = "gif"\nsecret = true\n')
+    with pytest.raises(SpecError) as caught:
+        settings.resolve({}, {}, folder=str(tmp_path))
+    lines = [str(p) for p in caught.value.problems]
+    assert any(line.endswith(":1: html_charts: must be one of svg, png (got 'gif')") for line in lines), lines
+    assert any(":2: secret: unknown setting" in line for line in lines), lines
