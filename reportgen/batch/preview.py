@@ -4,8 +4,9 @@ The server is the standard library's, in a thread. Pages are served as written, 
 page gets a small script that listens for rebuilds (Server-Sent Events on RELOAD_PATH) and reloads, and its
 Content-Security-Policy is widened in that copy alone to let that one script (by nonce) and that one
 connection in. The files in the output folder are never changed: they keep their policy of no script at all.
-Nothing but 127.0.0.1 is listened on; hidden files (the state folder .reportgen/) and anything outside the
-folder are not served.
+Nothing but 127.0.0.1 is listened on, and a request must name this server in its Host header (a web page
+whose name was rebound to 127.0.0.1 must not read the briefs); hidden files (the state folder .reportgen/) and
+anything outside the folder are not served.
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows the builds, not every request
 
+    def _foreign_host(self) -> bool:
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") in (f"{HOST}:{port}", f"localhost:{port}"):
+            return False
+        self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "this preview answers to 127.0.0.1 only")
+        return True
+
     def do_GET(self) -> None:
+        if self._foreign_host():
+            return
         if urlsplit(self.path).path == RELOAD_PATH:
             self._events()
             return
@@ -104,6 +114,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.write(page)
 
     def do_HEAD(self) -> None:
+        if self._foreign_host():
+            return
         if self._file() is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return

@@ -71,3 +71,34 @@ def test_preview_reloads_the_open_page_when_a_saved_input_is_rebuilt(browser, tm
         if context is not None:
             context.close()
         server.kill()
+
+
+def test_the_server_answers_its_own_name_only_and_hides_the_state_folder(tmp_path: Path):
+    """A page of another site whose name was rebound to 127.0.0.1 sends its own Host: refused. Hidden files
+    and paths out of the folder are not served; a page is served with the reload script, the file unchanged."""
+    import http.client
+
+    from reportgen.batch.preview import PreviewServer
+
+    (tmp_path / ".reportgen").mkdir()
+    (tmp_path / ".reportgen" / "manifest.json").write_text("{}")
+    page = b'<html><head></head><body><p>brief</p></body></html>'
+    (tmp_path / "index.html").write_bytes(page)
+    (tmp_path.parent / "outside.txt").write_text("secret")
+
+    def get(path: str, host: str | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    with PreviewServer(str(tmp_path), port=0) as server:
+        status, body = get("/")
+        assert status == 200 and b"EventSource" in body and b"<p>brief</p>" in body
+        assert get("/", host="evil.example:80")[0] == 421
+        assert get("/.reportgen/manifest.json")[0] == 404
+        assert get("/../outside.txt")[0] == 404 and get("/%2e%2e/outside.txt")[0] == 404
+    assert (tmp_path / "index.html").read_bytes() == page
