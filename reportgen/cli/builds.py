@@ -11,6 +11,8 @@ from reportgen.cli.common import (
     Format,
     MaxAge,
     OutDir,
+    Overrides,
+    OverwriteBase,
     PdfVariant,
     SomePaths,
     StrictFlag,
@@ -23,6 +25,7 @@ from reportgen.cli.common import (
     parse_formats,
     settings,
     usage,
+    what_if_options,
 )
 from reportgen.errors import UsageError
 from reportgen.report import shown
@@ -46,12 +49,8 @@ def build(
     wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
-    overrides: Annotated[list[str] | None, typer.Option(
-        "-P", "--set", metavar="FIELD=VALUE", help="A what-if: set an input field (a contract path such as "
-        "revenue.growth_y1 or compute.providers.0.share) for this build; repeatable. The brief's cover lists them.",
-        show_default=False)] = None,
-    overwrite_base: Annotated[bool, typer.Option(
-        "--overwrite-base", help="Let a what-if replace the briefs of the unmodified inputs in their folder.")] = False,
+    overrides: Overrides = None,
+    overwrite_base: OverwriteBase = False,
 ) -> None:
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
@@ -70,12 +69,7 @@ def build(
         "max_age_days": ("max_age", max_age), "wait_for_lock": ("wait", wait),
         "scheduler": (("scheduler", "dask"), scheduler or ("local" if dask else None))})
     paths = inputs_of(found)
-    try:
-        options = found.options(overrides=tuple(overrides or ()), overwrite_base=overwrite_base)
-    except UsageError as exc:
-        raise usage(str(exc)) from None
-    if (problem := found.what_if_problem(options)) is not None:
-        raise usage(problem)
+    options = what_if_options(found, overrides, overwrite_base)
     reporter = Reporter(quiet=quiet or json_summary)
     try:
         report = run_build(paths, options, on_event=reporter)
@@ -105,6 +99,8 @@ def watch(
     templates: Templates = None,
     pdf_variant: PdfVariant = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
+    overrides: Overrides = None,
+    overwrite_base: OverwriteBase = False,
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
@@ -116,10 +112,7 @@ def watch(
         "strict": ("strict", strict), "templates_dir": ("templates", templates),
         "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs)})
     paths = inputs_of(found)
-    try:
-        options = found.options()
-    except UsageError as exc:
-        raise usage(str(exc)) from None
+    options = what_if_options(found, overrides, overwrite_base)
     reporter = Reporter()
     err(f"watching {' '.join(paths)} (Ctrl-C to stop)")
     try:

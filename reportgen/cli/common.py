@@ -82,6 +82,20 @@ def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], A
         raise usage(str(exc)) from None
 
 
+def what_if_options(found: Settings, overrides: list[str] | None, overwrite_base: bool, **fixed: Any) -> Any:
+    """The BuildOptions of these settings and -P flags; a usage error for a bad flag, or for a what-if that
+    would write where the briefs of the unmodified inputs go."""
+    from reportgen.errors import UsageError
+
+    try:
+        options = found.options(overrides=tuple(overrides or ()), overwrite_base=overwrite_base, **fixed)
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    if (problem := found.what_if_problem(options)) is not None:
+        raise usage(problem)
+    return options
+
+
 def inputs_of(found: Settings) -> list[str]:
     if not found.inputs:
         raise usage("name input files or folders, or set inputs in reportgen.toml (see reportgen config)")
@@ -125,6 +139,12 @@ Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder
                                                 "built-in ones, block by block (see README).")]
 PdfVariant = Annotated[PdfVariantChoice | None, typer.Option(
     "--pdf-variant", help="The PDF's standard (default pdf/ua-1; none: untagged).", show_choices=True)]
+Overrides = Annotated[list[str] | None, typer.Option(
+    "-P", "--set", metavar="FIELD=VALUE", help="A what-if: set an input field (a contract path such as "
+    "revenue.growth_y1 or compute.providers.0.share) for this build; repeatable. The brief's cover lists them.",
+    show_default=False)]
+OverwriteBase = Annotated[bool, typer.Option(
+    "--overwrite-base", help="Let a what-if replace the briefs of the unmodified inputs in their folder.")]
 MaxAge = Annotated[int | None, typer.Option("--max-age", help="Warn (fail under --strict) when as_of is older "
                                             "than this many days.")]
 

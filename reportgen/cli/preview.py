@@ -9,6 +9,8 @@ import typer
 from reportgen.cli.common import (
     Format,
     OutDir,
+    Overrides,
+    OverwriteBase,
     PdfVariant,
     SomePaths,
     StrictFlag,
@@ -20,6 +22,7 @@ from reportgen.cli.common import (
     parse_formats,
     settings,
     usage,
+    what_if_options,
 )
 from reportgen.errors import UsageError
 
@@ -36,6 +39,8 @@ def preview(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free one; 8000, the default, "
                                       "falls back to a free one when taken).")] = 8000,
+    overrides: Overrides = None,
+    overwrite_base: OverwriteBase = False,
 ) -> None:
     """Build, serve OUT on http://127.0.0.1 (this machine only), rebuild what each save affects, and reload
     the open page when a rebuild finishes. The files in OUT are not changed for it. Ctrl-C stops."""
@@ -48,10 +53,7 @@ def preview(
         "strict": ("strict", strict), "templates_dir": ("templates", templates),
         "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs)})
     paths = inputs_of(found)
-    try:
-        options = found.options()
-    except UsageError as exc:
-        raise usage(str(exc)) from None
+    options = what_if_options(found, overrides, overwrite_base)
     if not 0 <= port <= 65535:
         raise usage(f"--port takes 0 to 65535 (got {port})")
     try:

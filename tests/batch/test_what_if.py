@@ -102,3 +102,14 @@ def test_an_overridden_field_is_an_assumption_without_the_inputs_source():
     assert (what_if["valuation.post_money"].basis, what_if["valuation.post_money"].source) == ("assumption", None)
     assert what_if["valuation.latest_raise"] == library.run_model(library.load_spec(str(EXAMPLE))).inputs[
         "valuation.latest_raise"]
+
+
+@pytest.mark.parametrize("command", ["watch", "preview"])
+def test_watch_and_preview_take_what_ifs_under_the_same_rules(command: str, tmp_path: Path):
+    (tmp_path / "inputs").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "inputs")
+    over_base = reportgen(command, "inputs", "-P", "revenue.growth_y1=0.5", cwd=tmp_path)
+    assert over_base.code == 2 and "--overwrite-base" in over_base.stderr, str(over_base)
+    unknown = reportgen(command, "inputs", "-P", "revenue.grwth_y1=0.5", "--out", "whatif", cwd=tmp_path)
+    assert unknown.code == 2 and "did you mean growth_y1?" in unknown.stderr, str(unknown)
+    assert not (tmp_path / "outputs").exists() and not (tmp_path / "whatif").exists()
