@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One located problem in an input: ``FILE:LINE: field.path: message (got VALUE)``, or in a sheet of
-    companies ``FILE:Sheet1!C7: field.path: message``."""
+    companies ``FILE:Sheet1!C7: field.path: message``. Line 0: a problem of something without lines (a mapping
+    built in Python, an environment variable, a ``-P`` flag), shown ``WHERE: field.path: ...``."""
 
     file: str
     line: int
@@ -65,8 +66,13 @@ class StrictError(ReportgenError):
         super().__init__("\n".join(f"strict: {w}" for w in self.warnings))
 
 
+EX_TEMPFAIL = 75  # sysexits.h: a temporary failure; cron wrappers and systemd retry on it
+
+
 class BuildLockedError(ReportgenError):
-    """Another build holds the output folder's lock."""
+    """Another build holds the output folder's lock: try again later (the command exits EX_TEMPFAIL)."""
+
+    exit_code = EX_TEMPFAIL
 
 
 class OutputFolderError(ReportgenError):

@@ -23,7 +23,7 @@ REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 INPUTS = ROOT / "inputs"
 EXAMPLES = sorted(p.name for p in INPUTS.glob("*.yaml"))
 PROBLEM_LINE = re.compile(r"^(?P<file>.+?):(?P<line>[1-9][0-9]*): (?P<field>\S+): (?P<message>.+)$")
-COMMANDS = ("build", "validate", "schema", "new", "watch", "verify")
+COMMANDS = ("build", "validate", "schema", "new", "watch", "verify", "config", "preview")
 
 VALID = """\
 schema: reportgen/v1
@@ -473,3 +473,44 @@ def test_help_on_every_command(command, flag):
     assert result.returncode == 0, result.stderr
     assert f"Usage: reportgen {command}" in result.stdout
     assert result.stderr == ""
+
+
+def test_validate_reads_standard_input_and_reports_json():
+    """``validate -`` checks what is piped in, errors named <stdin>; ``--json`` gives the same problems as
+    data on stdout, one entry per file, and the same exit code."""
+    done = subprocess.run([str(REPORTGEN), "validate", "--json", "-", str(INPUTS / "meridian-2026.yaml")],
+                          input=FIVE_ERRORS, capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["valid"], report["invalid"]) == (1, 1)
+    stdin, meridian = report["files"]
+    assert stdin["file"] == "<stdin>" and not stdin["valid"] and meridian["valid"]
+    assert len(stdin["problems"]) == 5
+    assert {p["file"] for p in stdin["problems"]} == {"<stdin>"}
+    assert {k: stdin["problems"][0][k] for k in ("field", "line")} == {"field": "company.currency", "line": 5}
+
+    plain = subprocess.run([str(REPORTGEN), "validate", "-"], input=FIVE_ERRORS, capture_output=True, text=True,
+                           timeout=120, cwd=ROOT, env={**os.environ, "NO_COLOR": "1"})
+    assert plain.returncode == 1
+    assert [PROBLEM_LINE.match(line)["file"] for line in plain.stderr.splitlines()[:5]] == ["<stdin>"] * 5
+
+
+def _complete(words: str) -> list[str]:
+    """What the shell's completion gets for the last word (typer's bash protocol)."""
+    done = subprocess.run([str(REPORTGEN)], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                          env={**os.environ, "_REPORTGEN_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                               "COMP_CWORD": str(len(words.split()) - 1)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_closed_sets_are_choices_the_shell_completes_and_the_parser_refuses():
+    assert _complete("reportgen build --format pdf,") == ["pdf,html", "pdf,json"]
+    assert _complete("reportgen build --pdf-variant pdf/u") == ["pdf/ua-1", "pdf/ua-2"]
+    assert _complete("reportgen con") == ["config"]
+    for option, value, listed in (("--format", "pdf,doc", "pdf, html, json"), ("--pdf-variant", "pdf/z", "'pdf/ua-1'")):
+        done = reportgen("build", INPUTS / "anthropic-2026.yaml", option, value, "--out", "/nonexistent/never")
+        assert done.returncode == 2, done.stderr
+        message = " ".join(line.strip("│ ") for line in done.stderr.splitlines())  # rich wraps the box
+        assert f"Invalid value for '{option}" in message and listed in message, done.stderr

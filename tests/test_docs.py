@@ -119,6 +119,8 @@ def documents() -> list[dict[str, Any]]:
     changes = compare(previous, models[0])
     assert changes is not None and changes["inputs"] and changes["figures"] and changes["judgments"]
     docs.append(models[0].with_changes(changes).to_json())
+    what_if = reportgen.load_spec(EXAMPLE, {"revenue.growth_y1": 0.5, "dcf.discount_rate": 0.14})
+    docs.append(reportgen.run_model(what_if).to_json())
     return docs
 
 
@@ -164,7 +166,8 @@ def test_every_model_json_key_is_in_the_contract_doc(documents):
         keys |= _json_keys(document)
     assert {"changes.figures.kind", "history.period", "monte_carlo.histogram.edges",
             "scenarios.<name>.parameters.fade", "provenance.<figure>.reason", "inputs.<path>.basis",
-            "peers.providers.share", "company.input_sha256"} <= keys  # the walk reaches every level
+            "peers.providers.share", "company.input_sha256",
+            "company.what_if.input"} <= keys  # the walk reaches every level
     undocumented = sorted(keys - spans)
     assert undocumented == [], "model.json keys missing from docs/contract-output.md"
 
@@ -244,7 +247,7 @@ def test_readme_starts_with_the_two_commands_and_names_every_command():
     assert first_block is not None and readme.index("```") < readme.index("##")
     assert first_block.group(1).split("\n")[:2] == ["make brief", "make test"]
     commands = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert sorted(commands) == ["build", "new", "schema", "validate", "verify", "watch"]
+    assert sorted(commands) == ["build", "config", "new", "preview", "schema", "validate", "verify", "watch"]
     for command in commands:
         assert f"reportgen {command}" in readme, command
 
@@ -256,3 +259,18 @@ def test_readme_points_at_the_contract():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in _read(os.path.join(ROOT, ".ci", "run"))
+
+
+def test_the_package_description_is_written_for_the_index():
+    """The wheel's description (pyproject's readme) is for pip users: no make commands of a checkout, no link
+    (relative ones break on the index, and nothing may point outside the repository)."""
+    import tomllib
+
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as handle:
+        project = tomllib.load(handle)["project"]
+    readme = project["readme"]
+    assert readme != "README.md"
+    text = _read(os.path.join(ROOT, readme))
+    assert not re.search(r"^make ", text, re.MULTILINE)
+    assert "](" not in text and "http" not in text
+    assert "reportgen build" in text and text.startswith("# reportgen\n")

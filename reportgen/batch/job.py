@@ -55,7 +55,9 @@ def _previous(job: Job, input_sha256: str) -> dict[str, Any] | None:
         return None
     if not isinstance(previous, dict):
         return None
-    if (previous.get("company") or {}).get("input_sha256") == input_sha256:
+    company = previous.get("company") or {}
+    # a what-if's comparison is never carried: the same input gives another model under other overrides
+    if company.get("input_sha256") == input_sha256 and not company.get("what_if") and not job.bundle.overrides:
         return {"carry": previous.get("changes")}
     return previous
 

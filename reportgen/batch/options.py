@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from reportgen.errors import UsageError
 from reportgen.formats import DEFAULT_FORMATS, FORMATS
@@ -29,15 +29,24 @@ class BuildOptions:
     keep_versions: int = 10  # archived versions per company (docs/intranet.md)
     site_url: str | None = None  # absolute links in feed.xml; relative without it
     html_charts: str = "static"  # "interactive": Vega runtimes inline, tooltips (docs/intranet.md)
+    # What-ifs (reportgen.contract.overrides): PATH=VALUE texts, or a mapping of paths to values given to the
+    # constructor. Not settings of a project file: a what-if is asked for on the command line.
+    overrides: tuple[str, ...] = field(default=(), metadata={"setting": False})
+    overwrite_base: bool = field(default=False, metadata={"setting": False})  # a what-if may write where the
+    # brief of the unmodified input is (refused otherwise)
 
     def __post_init__(self) -> None:
+        if self.overrides:
+            from reportgen.contract.overrides import normalise
+
+            object.__setattr__(self, "overrides", normalise(self.overrides))
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown or not self.formats:
             raise UsageError(f"--format takes any of {', '.join(FORMATS)} (got {','.join(self.formats) or 'nothing'})")
         if self.jobs is not None and self.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         if self.pdf_variant is not None:
-            from reportgen.render.pdf import PDF_VARIANTS
+            from reportgen.formats import PDF_VARIANTS
 
             if self.pdf_variant not in PDF_VARIANTS:
                 raise UsageError(f"--pdf-variant takes one of {', '.join(PDF_VARIANTS)}")
@@ -63,4 +72,6 @@ class BuildOptions:
         relevant = {k: v for k, v in asdict(self).items()
                     if k in ("formats", "strict", "pdf_variant", "max_age_days", "html_charts")}
         relevant["formats"] = sorted(self.formats)
+        if self.overrides:  # a what-if is another brief of the same input
+            relevant["overrides"] = sorted(self.overrides)
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()

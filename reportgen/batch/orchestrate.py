@@ -15,7 +15,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportgen.batch.job import Job, Result, failed_to_read
@@ -95,6 +95,8 @@ def build(paths: list[str], options: BuildOptions | None = None, on_event: Event
 def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
                   roots: dict[str, str] | None = None) -> BuildReport:
     manifest = Manifest.load(options.out_dir)
+    if options.overrides and not options.overwrite_base:
+        _refuse_over_base(inputs, options, manifest)
     templates = templates_digest(options.templates_dir)
     planned = plan(inputs, options, manifest, templates, roots)
     report = BuildReport(out_dir=options.out_dir)
@@ -187,6 +189,15 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
     return report
 
 
+def _refuse_over_base(inputs: list[str], options: BuildOptions, manifest: Manifest) -> None:
+    """A what-if never replaces the brief of the unmodified input, unless asked (overwrite_base)."""
+    for path in inputs:
+        entry = manifest.entries.get(output_name(path))
+        if entry is not None and not entry.get("what_if"):
+            raise UsageError(f"--out {options.out_dir}: holds the brief of {path} built without -P; a what-if "
+                             "writes to a folder of its own (e.g. --out whatif/), or give --overwrite-base")
+
+
 def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Result:
     """The job of one brief, or its failure: whatever reading its files raises (a file swapped for a link or
     a FIFO while it is read, an unreadable templates folder, a bug) fails this brief alone, with a located
@@ -220,6 +231,8 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
 
     # a row of a sheet was read by the planner; its key is the row's
     bundle = preparse_history(item.bundle if item.bundle is not None else read_input(item.input, item.root))
+    if options.overrides:
+        bundle = replace(bundle, overrides=options.overrides)
     user_templates = None
     layers = template_layers(options.templates_dir)
     if layers:

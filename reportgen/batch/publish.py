@@ -76,6 +76,8 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
         "summary": result.summary,
         "formats": sorted(options.formats),
     }
+    if options.overrides:  # a what-if (the next build of the unmodified input must not be refused for it)
+        manifest.entries[result.name]["what_if"] = list(options.overrides)
     result.files = {}  # written: free the memory of a large batch
     return changed
 

@@ -3,7 +3,8 @@
 One module per group of commands (inputs, builds); this one holds the app, the signal set-up that must run
 before anything heavy is imported, and the console entry point.
 
-Exit codes (cron-friendly): 0 everything succeeded, 1 an input or a brief failed, 2 usage error.
+Exit codes (cron-friendly): 0 everything succeeded, 1 an input or a brief failed, 2 usage error, 75
+(EX_TEMPFAIL) another build holds the output folder's lock: try again later.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ elif _COMMAND and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
 
 
 # The commands register themselves on ``app`` when their modules are imported.
-from reportgen.cli import builds, inputs  # noqa: E402, F401  (isort: after app)
+from reportgen.cli import builds, config, inputs, preview  # noqa: E402, F401  (isort: after app)
 from reportgen.cli.common import INTERRUPTED, app, err  # noqa: E402
-from reportgen.errors import ReportgenError, UsageError  # noqa: E402
+from reportgen.errors import BuildLockedError, ReportgenError, UsageError  # noqa: E402
 
 __all__ = ["app", "main"]
 
@@ -50,6 +51,9 @@ def main() -> None:
     except UsageError as exc:
         err(f"usage error: {exc}")
         sys.exit(2)
+    except BuildLockedError as exc:
+        err(str(exc))
+        sys.exit(exc.exit_code)
     except ReportgenError as exc:
         err(str(exc))
         sys.exit(1)

@@ -11,15 +11,21 @@ from reportgen.cli.common import (
     Format,
     MaxAge,
     OutDir,
-    Paths,
+    Overrides,
+    OverwriteBase,
     PdfVariant,
+    SomePaths,
     StrictFlag,
     Templates,
     app,
+    choice_value,
     err,
+    inputs_of,
     interrupted,
     parse_formats,
+    settings,
     usage,
+    what_if_options,
 )
 from reportgen.errors import UsageError
 from reportgen.report import shown
@@ -34,7 +40,8 @@ HtmlCharts = Annotated[str, typer.Option("--html-charts", help="static (SVG imag
 
 @app.command()
 def build(
-    paths: Paths,
+    ctx: typer.Context,
+    paths: SomePaths = None,
     out: OutDir = "outputs",
     format: Format = "pdf,html,json",
     force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")] = False,
@@ -52,24 +59,29 @@ def build(
     keep: Keep = 10,
     site_url: SiteUrl = None,
     html_charts: HtmlCharts = "static",
+    overrides: Overrides = None,
+    overwrite_base: OverwriteBase = False,
 ) -> None:
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
     Incremental: only briefs whose input, data files, templates or options changed are rebuilt.
-    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors."""
-    from reportgen.batch.options import BuildOptions
+    Exit 0 when every brief is built or up to date, 1 when any failed, 2 on usage errors, 75 when another
+    build holds the output folder (try again later)."""
     from reportgen.batch.orchestrate import build as run_build
     from reportgen.report import Reporter, print_summary
 
     if scheduler and dask:
         raise usage("--scheduler and --dask are alternatives")
-    try:
-        options = BuildOptions(out_dir=out, formats=parse_formats(format), force=force, jobs=jobs, strict=strict,
-                               templates_dir=templates, pdf_variant=pdf_variant, max_age_days=max_age,
-                               scheduler=scheduler or ("local" if dask else None), wait_for_lock=wait,
-                               keep_versions=keep, site_url=site_url, html_charts=html_charts)
-    except UsageError as exc:
-        raise usage(str(exc)) from None
+    found = settings(ctx, {
+        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
+        "force": ("force", force), "jobs": ("jobs", jobs), "strict": ("strict", strict),
+        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
+        "max_age_days": ("max_age", max_age), "wait_for_lock": ("wait", wait),
+        "scheduler": (("scheduler", "dask"), scheduler or ("local" if dask else None)),
+        "keep_versions": ("keep", keep), "site_url": ("site_url", site_url),
+        "html_charts": ("html_charts", html_charts)})
+    paths = inputs_of(found)
+    options = what_if_options(found, overrides, overwrite_base)
     reporter = Reporter(quiet=quiet or json_summary)
     try:
         report = run_build(paths, options, on_event=reporter)
@@ -91,7 +103,8 @@ def build(
 
 @app.command()
 def watch(
-    paths: Paths,
+    ctx: typer.Context,
+    paths: SomePaths = None,
     out: OutDir = "outputs",
     format: Format = "pdf,html,json",
     strict: StrictFlag = False,
@@ -101,19 +114,22 @@ def watch(
     keep: Keep = 10,
     site_url: SiteUrl = None,
     html_charts: HtmlCharts = "static",
+    overrides: Overrides = None,
+    overwrite_base: OverwriteBase = False,
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
-    from reportgen.batch.options import BuildOptions
     from reportgen.batch.watch import watch as run_watch
     from reportgen.report import Reporter, print_summary
 
-    try:
-        options = BuildOptions(out_dir=out, formats=parse_formats(format), strict=strict, templates_dir=templates,
-                               pdf_variant=pdf_variant, jobs=jobs, keep_versions=keep, site_url=site_url,
-                               html_charts=html_charts)
-    except UsageError as exc:
-        raise usage(str(exc)) from None
+    found = settings(ctx, {
+        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
+        "strict": ("strict", strict), "templates_dir": ("templates", templates),
+        "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs),
+        "keep_versions": ("keep", keep), "site_url": ("site_url", site_url),
+        "html_charts": ("html_charts", html_charts)})
+    paths = inputs_of(found)
+    options = what_if_options(found, overrides, overwrite_base)
     reporter = Reporter()
     err(f"watching {' '.join(paths)} (Ctrl-C to stop)")
     try:
@@ -130,7 +146,8 @@ def watch(
 
 @app.command()
 def verify(
-    paths: Paths,
+    ctx: typer.Context,
+    paths: SomePaths = None,
     out: OutDir = "outputs",
     format: Format = "pdf,html,json",
     templates: Templates = None,
@@ -140,12 +157,15 @@ def verify(
 ) -> None:
     """Rebuild into a temporary folder and report every file that differs from OUT (give the options
     the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
-    from reportgen.batch.options import BuildOptions
     from reportgen.batch.verify import verify as run_verify
 
+    found = settings(ctx, {
+        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
+        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
+        "jobs": ("jobs", jobs), "html_charts": ("html_charts", html_charts)})
+    paths = inputs_of(found)
     try:
-        options = BuildOptions(out_dir=out, formats=parse_formats(format), templates_dir=templates,
-                               pdf_variant=pdf_variant, jobs=jobs, chart_cache=False, html_charts=html_charts)
+        options = found.options(chart_cache=False)
         report = run_verify(paths, options)
     except UsageError as exc:
         raise usage(str(exc)) from None
@@ -155,9 +175,9 @@ def verify(
         for error in result.errors:
             err(f"error: {error}")
     for name in report.different:
-        typer.echo(f"differs: {shown(os.path.join(out, name))}")
+        typer.echo(f"differs: {shown(os.path.join(options.out_dir, name))}")
     for name in report.missing:
-        typer.echo(f"missing: {shown(os.path.join(out, name))}")
+        typer.echo(f"missing: {shown(os.path.join(options.out_dir, name))}")
     typer.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
                f"{len(report.missing)} missing, {len(report.build.failed)} failed")
     raise typer.Exit(report.exit_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Annotated
 
@@ -15,33 +16,48 @@ from reportgen.report import shown
 
 @app.command()
 def validate(
-    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")],
+    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively); - reads one "
+                                               "input from standard input (its errors name <stdin>).")],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print every file's problems as JSON on stdout "
+                                              "(file, line, field, message, got, hint).")] = False,
 ) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
+    from dataclasses import asdict
+
     from reportgen.contract.discover import discover_inputs
+    from reportgen.contract.source import STDIN
 
     try:
-        files = discover_inputs(paths)
+        files = [STDIN if path == "-" else found for path in dict.fromkeys(paths)
+                 for found in ([path] if path == "-" else discover_inputs([path]))]
     except UsageError as exc:
         raise usage(str(exc)) from None
     if not files:
         raise usage("no input files (.yaml, .yml, .json) found in " + " ".join(paths))
-    failed = total = 0
+    failed = 0
+    checked = []
     for path in files:
         for name, check in _checks(path):
-            total += 1
+            problems = []
             try:
                 check()
             except SpecError as exc:
                 failed += 1
-                for problem in exc.problems:
-                    err(str(problem))
+                problems = exc.problems
+                if not json_output:
+                    for problem in problems:
+                        err(str(problem))
             else:
-                if not quiet:
+                if not quiet and not json_output:
                     typer.echo(f"{shown(name)}: ok")
-    if not quiet:
-        typer.echo(f"{total - failed} valid, {failed} invalid", err=bool(failed))
+            checked.append({"file": name, "valid": not problems, "problems": [asdict(p) for p in problems]})
+    if json_output:
+        import json
+
+        typer.echo(json.dumps({"files": checked, "valid": len(checked) - failed, "invalid": failed}, indent=2))
+    elif not quiet:
+        typer.echo(f"{len(checked) - failed} valid, {failed} invalid", err=bool(failed))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -52,7 +68,10 @@ def _checks(path: str) -> list[tuple[str, Callable[[], object]]]:
 
     from reportgen.contract.load import load_spec, parse_bundle
     from reportgen.contract.sheet_read import is_sheet
+    from reportgen.contract.source import MAX_INPUT_BYTES, STDIN, read_input_bytes
 
+    if path == STDIN:
+        return [(path, lambda: parse_bundle(read_input_bytes(sys.stdin.buffer.read(MAX_INPUT_BYTES + 1))))]
     if not is_sheet(path):
         return [(path, partial(load_spec, path))]
     from reportgen.contract.sheet_source import read_sheet

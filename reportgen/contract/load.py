@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any, get_args, get_origin
 
@@ -18,6 +18,7 @@ from reportgen.errors import Problem, SpecError
 
 if TYPE_CHECKING:
     from reportgen.contract.sheet import SheetPlace
+    from reportgen.contract.overrides import Applied
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Spec:
     input: InputDocument
     history: RevenueHistory | None
     bundle: InputBundle
+    what_if: tuple[Applied, ...] = ()  # the overrides applied (reportgen.contract.overrides), if any
 
     @property
     def name(self) -> str:
@@ -37,19 +39,31 @@ class Spec:
         return self.bundle.display
 
 
-def load_spec(source: str | os.PathLike[str] | Mapping[str, Any] | IO[Any]) -> Spec:
+def load_spec(source: str | os.PathLike[str] | Mapping[str, Any] | IO[Any],
+              overrides: Iterable[str] | Mapping[str, Any] | None = None) -> Spec:
     """Read and validate one input (YAML or JSON, same contract): a file's path, a mapping (a dict built
-    in Python; problems then name ``<mapping>``) or an open text stream (problems name the stream)."""
+    in Python; problems then name ``<mapping>``) or an open text stream (problems name the stream).
+    ``overrides`` make it a what-if: ``["revenue.growth_y1=0.5"]`` or ``{"revenue.growth_y1": 0.5}``
+    (reportgen.contract.overrides)."""
     from reportgen.contract.inline import mapping_bundle, stream_bundle
 
     if isinstance(source, Mapping):
-        try:
-            return parse_bundle(mapping_bundle(source))
-        except SpecError as exc:  # the lines of the JSON made of it mean nothing to its author
-            raise SpecError([replace(p, line=0) for p in exc.problems]) from None
-    if isinstance(source, str | os.PathLike):
-        return parse_bundle(read_input(os.fspath(source)))
-    return parse_bundle(stream_bundle(source))
+        bundle = mapping_bundle(source)
+    elif isinstance(source, str | os.PathLike):
+        bundle = read_input(os.fspath(source))
+    else:
+        bundle = stream_bundle(source)
+    if overrides:
+        from reportgen.contract.overrides import normalise
+
+        bundle = replace(bundle, overrides=normalise(overrides))
+    try:
+        return parse_bundle(bundle)
+    except SpecError as exc:
+        if not isinstance(source, Mapping):
+            raise
+        # the lines of the JSON made of a mapping mean nothing to its author
+        raise SpecError([replace(p, line=0) for p in exc.problems]) from None
 
 
 def parse_bundle(bundle: InputBundle) -> Spec:
@@ -66,6 +80,12 @@ def parse_bundle(bundle: InputBundle) -> Spec:
     problems = [
         Problem(p.file, p.line or history_line, p.field, p.message, p.got, p.hint, p.place) for p in bundle.problems
     ]
+    applied: list[Applied] = []
+    if bundle.overrides:
+        from reportgen.contract.overrides import apply
+
+        data, applied, override_problems = apply(data, where, bundle.overrides)
+        problems += override_problems
     problems += _check_source_keys(data, where)
     spec_input: InputDocument | None = None
     try:
@@ -85,9 +105,13 @@ def parse_bundle(bundle: InputBundle) -> Spec:
         problems += history_problems
     if problems and bundle.sheet is not None:
         problems = _in_cells(problems, bundle.sheet, bundle.problems)
+    if bundle.overrides:
+        from reportgen.contract.overrides import relocate
+
+        problems = relocate(problems, bundle.overrides)
     if problems or spec_input is None:
         raise SpecError(_unique(problems))
-    return Spec(spec_input, history, bundle)
+    return Spec(spec_input, history, bundle, tuple(applied))
 
 
 def _in_cells(problems: list[Problem], sheet: SheetPlace, read: tuple[Problem, ...]) -> list[Problem]:

@@ -47,6 +47,7 @@ class InputBundle:
     data: tuple[DataFile, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
     sheet: SheetPlace | None = None  # a row of a sheet of companies: its problems are located by cell
+    overrides: tuple[str, ...] = ()  # what-ifs, PATH=VALUE (reportgen.contract.overrides), applied when parsed
 
     @property
     def sha256(self) -> str:
@@ -144,6 +145,26 @@ def read_input(path: str, root: str | None = None) -> InputBundle:
             return InputBundle(display, name, content)
         data, problem = _read_data_file(folder, display, written)
     return InputBundle(display, name, content, data=(data,) if data else (),
+                       problems=(problem,) if problem else ())
+
+
+STDIN = "<stdin>"
+
+
+def read_input_bytes(content: bytes, display: str = STDIN, folder: str = ".") -> InputBundle:
+    """An input given as bytes (``reportgen validate -``): the history file it names is read from ``folder``
+    (the current one), under the same rules as beside an input file."""
+    from reportgen.errors import SpecError
+
+    if len(content) > MAX_INPUT_BYTES:
+        raise SpecError([Problem(display, 1, "(file)", f"is too large; an input may be at most "
+                                 f"{_size(MAX_INPUT_BYTES)}")])
+    written = _history_reference(content)
+    if written is None:
+        return InputBundle(display, "stdin", content)
+    with Folder(folder) as opened:
+        data, problem = _read_data_file(opened, display, written)
+    return InputBundle(display, "stdin", content, data=(data,) if data else (),
                        problems=(problem,) if problem else ())
 
 

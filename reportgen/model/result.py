@@ -26,6 +26,8 @@ class Company:
     unit: str
     input: str | None = None  # the input's file name, when built from a file
     input_sha256: str | None = None
+    # A what-if: the overrides applied to the input, each {field, value, input} (reportgen.contract.overrides)
+    what_if: tuple[Any, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def run_model(spec: Spec | InputDocument) -> Model:
         base_dilution=scenarios["base"].dilution,
         prob_value_ge_price=mc.prob_value_ge_price,
     )
-    inputs = input_entries(data)
+    inputs = _what_if_inputs(input_entries(data), spec)
 
     return Model(
         company=_identity(spec, data),
@@ -147,7 +147,19 @@ def _identity(spec: Any, data: InputDocument) -> Company:
         # the file name, not its path: the same input gives the same model.json from any folder
         input=bundle.display.replace("\\", "/").rsplit("/", 1)[-1] if bundle is not None else None,
         input_sha256=bundle.sha256 if bundle is not None else None,
+        what_if=tuple(getattr(spec, "what_if", ())) or None,
     )
+
+
+def _what_if_inputs(inputs: dict[str, InputEntry], spec: Any) -> dict[str, InputEntry]:
+    """A what-if's overridden fields rest on the flag, not on the input's sources: an assumption, unsourced
+    (and so is every figure computed from them)."""
+    import dataclasses
+
+    changed = {applied.field for applied in getattr(spec, "what_if", ())}
+    return {path: dataclasses.replace(entry, basis="assumption", default=False, source=None, date=None, url=None)
+            if any(path == c or path.startswith(c + ".") for c in changed) else entry
+            for path, entry in inputs.items()}
 
 
 def _providers(data: InputDocument) -> list[Provider]:

@@ -188,6 +188,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
         target=target,
         version=__version__,
         company=model.company,
+        what_if=[{"field": a.field, "value": a.value, "input": a.input} for a in model.company.what_if or ()],
         metrics=metrics,
         inputs=inputs,
         defaults={short: model.inputs[path].default for short, path in INPUT_FIGURES.items()

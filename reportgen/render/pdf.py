@@ -12,17 +12,11 @@ import os
 from typing import Any
 
 from reportgen.errors import ReportgenError
+from reportgen.formats import PDF_VARIANTS, UNTAGGED  # noqa: F401  (the list lives where the CLI can offer it cheaply)
 from reportgen.paths import builtin_assets
 from reportgen.render.assets import VIRTUAL_ROOT, asset_name, data_url, read_asset
 from reportgen.render.environment import TemplateSet
 
-# WeasyPrint's own list (weasyprint.pdf.VARIANTS less "debug"), kept here so that checking the option
-# does not import WeasyPrint, and reportgen's "none" (an untagged PDF of no variant, as briefs were before
-# tagging became the default); tests/brief/test_brief_pdf.py fails when the list and WeasyPrint's differ.
-UNTAGGED = "none"
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "pdf/a-1a", "pdf/a-2a",
-                "pdf/a-3a", "pdf/a-4e", "pdf/a-4f", "pdf/ua-1", "pdf/ua-2", "pdf/x-1a", "pdf/x-3", "pdf/x-4",
-                "pdf/x-5g", UNTAGGED)
 # Without --pdf-variant a brief is a tagged PDF/UA-1 file: a structure tree (headings, paragraphs, lists,
 # tables with their header cells, figures with their alt text, links), /Lang, the title shown as the window
 # title and the PDF/UA identifier in its XMP metadata (docs/accessibility.md).

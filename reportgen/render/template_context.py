@@ -16,6 +16,8 @@ class BriefContext:
     target: str  # "pdf" or "html"
     version: str  # reportgen's version
     company: Company  # name, as_of (ISO), currency, unit, input (file name)
+    what_if: list[dict[str, Any]]  # a what-if's overrides {field, value, input (None: the default)}; empty
+    # when the brief is of the input as written
     metrics: dict[str, Any]  # headline metrics by name (valuation_multiple, hhi, recycled_share, ...) as Figs
     inputs: dict[str, Any]  # input figures by short name (post_money, run_rate, horizon, ...) as Figs
     defaults: dict[str, bool]  # short input name -> the input left it to the contract's default

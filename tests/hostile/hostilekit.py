@@ -236,8 +236,8 @@ def assert_located(run: Run, *, field: str, line: int | None = None, file: str =
     return matches[0][1]
 
 
-def assert_clean_failure(run: Run) -> None:
-    assert run.code == 1, str(run)
+def assert_clean_failure(run: Run, code: int = 1) -> None:
+    assert run.code == code, str(run)
     assert "Traceback" not in run.output and "internal error" not in run.output, str(run)
 
 
@@ -272,11 +272,12 @@ class Workspace:
 
     def expect_error(self, *options: str | os.PathLike, field: str | None = None, line: int | None = None,
                      contains: str | None = None, file: str = INPUT, inputs: tuple[str, ...] = (INPUT,),
-                     timeout: float = 120, memory_limit: int | None = None) -> Run:
-        """Build; assert exit 1, no traceback, the located error, and an untouched output folder."""
+                     timeout: float = 120, memory_limit: int | None = None, code: int = 1) -> Run:
+        """Build; assert exit ``code`` (1: a failure), no traceback, the located error, and an untouched output
+        folder."""
         before = self.snapshot()
         run = self.build(*options, inputs=inputs, timeout=timeout, memory_limit=memory_limit)
-        assert_clean_failure(run)
+        assert_clean_failure(run, code)
         if field is not None:
             assert_located(run, field=field, line=line, contains=contains, file=file)
         elif contains is not None:

@@ -3,7 +3,8 @@ second build while one runs, and what a killed build left behind.
 
 A brief that cannot be written in full replaces nothing (its files are staged, fsynced, then renamed), and
 the build says so with exit code 1 and no traceback. A killed worker costs at most its own brief. The
-output folder's lock makes a second build fail at once, having written nothing.
+output folder's lock makes a second build stop at once, having written nothing, with exit code 75
+(EX_TEMPFAIL: try again later).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from hostilekit import (
     write_templates,
     yaml_text,
 )
+
+from reportgen.errors import EX_TEMPFAIL
 
 F = "faults"
 CHANGED = yaml_text(**{"valuation.post_money": 13000})  # same brief name, other figures: every file differs
@@ -260,7 +263,7 @@ def test_second_build_while_the_lock_is_held(case: Case, ws: Workspace, changed_
     lock = FileLock(str(ws.out / ".reportgen" / "build.lock"))
     with lock.acquire(timeout=0):
         options = ("--wait", str(case.data)) if case.data else ()
-        run = ws.expect_error(*options)
+        run = ws.expect_error(*options, code=EX_TEMPFAIL)  # a busy folder, not a failure: cron may retry
     assert "another build is running" in run.output and "nothing was built" in run.output, str(run)
 
 
@@ -300,7 +303,7 @@ def _concurrent_builds(ws: Workspace) -> tuple[Workspace, dict[str, str], Run, R
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-second-build-while-one-runs"))
 def test_second_build_while_one_runs(case: Case, background: Background) -> None:
     ws, before, second, first = background.result(case.id)
-    assert_clean_failure(second)
+    assert_clean_failure(second, EX_TEMPFAIL)
     assert "another build is running" in second.output, str(second)
     assert first.code == 1, str(first)  # the runaway template failed A, writing nothing either
     assert_unchanged(before, ws.snapshot())
