@@ -506,10 +506,11 @@ def _complete(words: str) -> list[str]:
 
 
 def test_closed_sets_are_choices_the_shell_completes_and_the_parser_refuses():
-    assert _complete("reportgen build --format pdf,") == ["pdf,html", "pdf,json"]
+    assert _complete("reportgen build --format pdf,") == ["pdf,html", "pdf,json", "pdf,xlsx"]
     assert _complete("reportgen build --pdf-variant pdf/u") == ["pdf/ua-1", "pdf/ua-2"]
     assert _complete("reportgen con") == ["config"]
-    for option, value, listed in (("--format", "pdf,doc", "pdf, html, json"), ("--pdf-variant", "pdf/z", "'pdf/ua-1'")):
+    for option, value, listed in (("--format", "pdf,doc", "pdf, html, json, xlsx"),
+                                  ("--pdf-variant", "pdf/z", "'pdf/ua-1'")):
         done = reportgen("build", INPUTS / "anthropic-2026.yaml", option, value, "--out", "/nonexistent/never")
         assert done.returncode == 2, done.stderr
         message = " ".join(line.strip("│ ") for line in done.stderr.splitlines())  # rich wraps the box

@@ -18,11 +18,11 @@ from reportgen.cli.common import (
     StrictFlag,
     Templates,
     app,
-    choice_value,
     err,
+    follow,
     inputs_of,
     interrupted,
-    parse_formats,
+    output_flags,
     settings,
     usage,
     what_if_options,
@@ -72,14 +72,11 @@ def build(
 
     if scheduler and dask:
         raise usage("--scheduler and --dask are alternatives")
-    found = settings(ctx, {
-        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
-        "force": ("force", force), "jobs": ("jobs", jobs), "strict": ("strict", strict),
-        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
-        "max_age_days": ("max_age", max_age), "wait_for_lock": ("wait", wait),
-        "scheduler": (("scheduler", "dask"), scheduler or ("local" if dask else None)),
-        "keep_versions": ("keep", keep), "site_url": ("site_url", site_url),
-        "html_charts": ("html_charts", html_charts)})
+    found = settings(ctx, output_flags(
+        paths, out, format, templates, pdf_variant, jobs, force=("force", force), strict=("strict", strict),
+        max_age_days=("max_age", max_age), wait_for_lock=("wait", wait),
+        scheduler=(("scheduler", "dask"), scheduler or ("local" if dask else None)), keep_versions=("keep", keep),
+        site_url=("site_url", site_url), html_charts=("html_charts", html_charts)))
     paths = inputs_of(found)
     options = what_if_options(found, overrides, overwrite_base)
     reporter = Reporter(quiet=quiet or json_summary)
@@ -119,29 +116,13 @@ def watch(
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
-    from reportgen.batch.watch import watch as run_watch
-    from reportgen.report import Reporter, print_summary
-
-    found = settings(ctx, {
-        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
-        "strict": ("strict", strict), "templates_dir": ("templates", templates),
-        "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs),
-        "keep_versions": ("keep", keep), "site_url": ("site_url", site_url),
-        "html_charts": ("html_charts", html_charts)})
+    found = settings(ctx, output_flags(
+        paths, out, format, templates, pdf_variant, jobs, strict=("strict", strict), keep_versions=("keep", keep),
+        site_url=("site_url", site_url), html_charts=("html_charts", html_charts)))
     paths = inputs_of(found)
     options = what_if_options(found, overrides, overwrite_base)
-    reporter = Reporter()
     err(f"watching {' '.join(paths)} (Ctrl-C to stop)")
-    try:
-        for report in run_watch(paths, options, on_event=reporter):
-            reporter.close()
-            print_summary(report)
-    except KeyboardInterrupt:
-        pass
-    except UsageError as exc:
-        raise usage(str(exc)) from None
-    finally:
-        reporter.close()
+    follow(paths, options)
 
 
 @app.command()
@@ -159,10 +140,8 @@ def verify(
     the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
     from reportgen.batch.verify import verify as run_verify
 
-    found = settings(ctx, {
-        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
-        "templates_dir": ("templates", templates), "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
-        "jobs": ("jobs", jobs), "html_charts": ("html_charts", html_charts)})
+    found = settings(ctx, output_flags(paths, out, format, templates, pdf_variant, jobs,
+                                       html_charts=("html_charts", html_charts)))
     paths = inputs_of(found)
     try:
         options = found.options(chart_cache=False)

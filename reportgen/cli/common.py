@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,6 +81,38 @@ def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], A
         raise typer.Exit(2) from None
     except UsageError as exc:
         raise usage(str(exc)) from None
+
+
+def output_flags(paths: list[str] | None, out: str, format: str, templates: str | None, pdf_variant: Any,
+                 jobs: int | None, **more: tuple[str | tuple[str, ...], Any]) -> dict[str, Any]:
+    """The flags every building command has, as ``settings`` takes them (setting: (parameters, value)), with
+    ``more`` of the command's own."""
+    return {"inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out),
+            "formats": ("format", parse_formats(format)), "templates_dir": ("templates", templates),
+            "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
+            "jobs": ("jobs", jobs), **more}
+
+
+def follow(paths: list[str], options: Any, after: Callable[[Any], None] | None = None) -> None:
+    """Run ``watch`` (build, then rebuild on each save) until Ctrl-C, printing each build's summary and
+    calling ``after`` with its report."""
+    from reportgen.batch.watch import watch as run_watch
+    from reportgen.errors import UsageError
+    from reportgen.report import Reporter, print_summary
+
+    reporter = Reporter()
+    try:
+        for report in run_watch(paths, options, on_event=reporter):
+            reporter.close()
+            print_summary(report)
+            if after is not None:
+                after(report)
+    except KeyboardInterrupt:
+        pass
+    except UsageError as exc:
+        raise usage(str(exc)) from None
+    finally:
+        reporter.close()
 
 
 def what_if_options(found: Settings, overrides: list[str] | None, overwrite_base: bool, **fixed: Any) -> Any:

@@ -16,15 +16,14 @@ from reportgen.cli.common import (
     StrictFlag,
     Templates,
     app,
-    choice_value,
     err,
+    follow,
     inputs_of,
-    parse_formats,
+    output_flags,
     settings,
     usage,
     what_if_options,
 )
-from reportgen.errors import UsageError
 
 
 @app.command()
@@ -45,13 +44,8 @@ def preview(
     """Build, serve OUT on http://127.0.0.1 (this machine only), rebuild what each save affects, and reload
     the open page when a rebuild finishes. The files in OUT are not changed for it. Ctrl-C stops."""
     from reportgen.batch.preview import PreviewServer
-    from reportgen.batch.watch import watch as run_watch
-    from reportgen.report import Reporter, print_summary
 
-    found = settings(ctx, {
-        "inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out), "formats": ("format", parse_formats(format)),
-        "strict": ("strict", strict), "templates_dir": ("templates", templates),
-        "pdf_variant": ("pdf_variant", choice_value(pdf_variant)), "jobs": ("jobs", jobs)})
+    found = settings(ctx, output_flags(paths, out, format, templates, pdf_variant, jobs, strict=("strict", strict)))
     paths = inputs_of(found)
     options = what_if_options(found, overrides, overwrite_base)
     if not 0 <= port <= 65535:
@@ -60,18 +54,6 @@ def preview(
         server = PreviewServer(options.out_dir, port)
     except OSError as exc:
         raise usage(f"--port {port}: cannot listen on 127.0.0.1 ({exc.strerror or exc})") from None
-    reporter = Reporter()
     with server:
         err(f"serving {server.url} (this machine only); watching {' '.join(paths)} (Ctrl-C to stop)")
-        try:
-            for report in run_watch(paths, options, on_event=reporter):
-                reporter.close()
-                print_summary(report)
-                if report.results:
-                    server.reloads.bump()
-        except KeyboardInterrupt:
-            pass
-        except UsageError as exc:
-            raise usage(str(exc)) from None
-        finally:
-            reporter.close()
+        follow(paths, options, after=lambda report: server.reloads.bump() if report.results else None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import IO, TYPE_CHECKING, Any, get_args, get_origin
+from typing import IO, TYPE_CHECKING, Any
 
 from reportgen.contract.document import Locations, NonFinite, Path, dotted, parse_document
+from reportgen.contract.field_paths import names_field, suggest
 from reportgen.contract.history import RevenueHistory, load_history
 from reportgen.contract.schema import InputDocument
 from reportgen.contract.source import InputBundle, read_input
@@ -17,8 +16,8 @@ from reportgen.contract.text import decode_input
 from reportgen.errors import Problem, SpecError
 
 if TYPE_CHECKING:
-    from reportgen.contract.sheet import SheetPlace
     from reportgen.contract.overrides import Applied
+    from reportgen.contract.sheet import SheetPlace
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ def _problem(error: dict[str, Any], where: Locations) -> Problem:
     hint = ctx.get("hint")
     if kind == "extra_forbidden":
         message = "unknown field"
-        hint = _suggest(loc)
+        hint = suggest(loc)
     elif kind == "literal_error":
         message = f"must be one of {ctx.get('expected', '').replace(chr(39), '')}"
     elif kind == "too_short":
@@ -191,43 +190,6 @@ def _shown(loc: Path, value: Any, where: Locations) -> str | None:
     return None if value is None else repr(value)[:60]
 
 
-def _model_at(loc: Path) -> type | None:
-    """The pydantic model that holds the last element of ``loc`` (to suggest field names)."""
-    from pydantic import BaseModel
-
-    model: Any = InputDocument
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        fields = {info.alias or name: info for name, info in model.model_fields.items()}
-        info = fields.get(part)
-        if info is None:
-            return None
-        annotation = info.annotation
-        while get_origin(annotation) is not None:
-            args = [a for a in get_args(annotation) if a is not type(None) and a is not Ellipsis]
-            annotation = args[0] if args else None
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return None
-        model = annotation
-    return model
-
-
-def _field_names(model: Any) -> list[str]:
-    return [info.alias or name for name, info in model.model_fields.items()]
-
-
-def _suggest(loc: Path) -> str | None:
-    model = _model_at(loc)
-    if model is None or not loc:
-        return None
-    names = _field_names(model)
-    close = difflib.get_close_matches(str(loc[-1]), names, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]}?"
-    return "expected one of " + ", ".join(names)
-
-
 def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
     """``sources`` keys must name a field, a list item or a section of the contract (a source covers every
     field under the path it names), so that a typo does not silently drop a source from the brief."""
@@ -236,73 +198,10 @@ def _check_source_keys(data: dict[str, Any], where: Locations) -> list[Problem]:
         return []
     problems = []
     for key in sources:
-        if not isinstance(key, str) or _names_field(data, key):
+        if not isinstance(key, str) or names_field(data, key):
             continue
         problems.append(Problem(where.file, where.line_of(("sources", key)), f"sources.{key}",
                                 "names no field of this input",
                                 hint="keys are field paths such as valuation.post_money, "
                                      "compute.providers.0 or costs"))
     return problems
-
-
-_INDEX = re.compile(r"0|[1-9][0-9]*")
-_UNSOURCED = ("sources", "notes", "schema", "commentary")
-
-
-def source_key_parts(key: str) -> list[str | int] | None:
-    """``compute.providers.0.share`` -> ``["compute", "providers", 0, "share"]``; None for a key that is not
-    a path (an empty part, a list index written ``00`` or in other digits than 0-9)."""
-    parts: list[str | int] = []
-    for part in key.split("."):
-        if not part:
-            return None
-        if _INDEX.fullmatch(part):
-            parts.append(int(part))
-        elif part[0].isdigit() or not part.isidentifier() or not part.isascii():
-            return None
-        else:
-            parts.append(part)
-    return parts
-
-
-def _names_field(data: dict[str, Any], key: str) -> bool:
-    parts = source_key_parts(key)
-    if not parts or parts[0] in _UNSOURCED:
-        return False
-    node: Any = data
-    written = 0  # how many parts lead to a value written in the file
-    for part in parts:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        else:
-            break
-        written += 1
-    else:
-        # Written in the file; it must also be a field of the contract (an unknown key is reported on its
-        # own, and a source on it would be dropped).
-        return _is_contract_path(parts)
-    # Not written in the file: accept fields and sections of the contract left to their defaults (but not
-    # a list item that does not exist: compute.providers.5.share with two providers).
-    if any(isinstance(part, int) for part in parts[written:]):
-        return False
-    return _is_contract_path(parts)
-
-
-def _is_contract_path(parts: list[str | int]) -> bool:
-    """Whether ``parts`` walks the contract's models: fields by name, list items by index."""
-    if isinstance(parts[-1], int):
-        return _model_at((*parts, "x")) is not None and _is_list_field(parts[:-1])
-    model = _model_at(tuple(parts))
-    return model is not None and parts[-1] in _field_names(model)
-
-
-def _is_list_field(parts: list[str | int]) -> bool:
-    if not parts or isinstance(parts[-1], int):
-        return False
-    model: Any = _model_at(tuple(parts))
-    if model is None:
-        return False
-    info = {i.alias or n: i for n, i in model.model_fields.items()}.get(str(parts[-1]))
-    return info is not None and get_origin(info.annotation) is tuple

@@ -68,15 +68,15 @@ def normalise(overrides: Iterable[str] | Mapping[str, Any] | None) -> tuple[str,
 
 def parse(item: str) -> Override:
     """``PATH=VALUE`` -> Override, or a UsageError naming the flag (no '=', not a field of the contract)."""
-    from reportgen.contract.load import _is_contract_path, _suggest, source_key_parts
+    from reportgen.contract.field_paths import is_contract_path, source_key_parts, suggest
 
     path, sep, text = str(item).partition("=")
     path = path.strip()
     if not sep or not path:
         raise UsageError(f"{FLAG} {item}: write {FLAG} FIELD=VALUE, e.g. {FLAG} revenue.growth_y1=0.5")
     parts = source_key_parts(path)
-    if not parts or parts[0] in ("schema", "sources") or not _is_contract_path(parts):
-        hint = _suggest(tuple(parts)) if parts else None
+    if not parts or parts[0] in ("schema", "sources") or not is_contract_path(parts):
+        hint = suggest(tuple(parts)) if parts else None
         raise UsageError(f"{FLAG} {item}: {path} is not a field of the contract"
                          + (f"; {hint}" if hint else ""))
     return Override(path, tuple(parts), text)

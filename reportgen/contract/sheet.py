@@ -76,7 +76,7 @@ class SheetRow:
 
 def header_paths(table: Table, file: str) -> tuple[list[tuple[int, str]], list[Problem]]:
     """The field path of each column (by index from 0), and the problems of the header row."""
-    from reportgen.contract.load import source_key_parts
+    from reportgen.contract.field_paths import source_key_parts
 
     place = SheetPlace(file, table.sheet, 1)
     columns: list[tuple[int, str]] = []

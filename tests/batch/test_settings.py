@@ -52,7 +52,7 @@ def test_bad_settings_are_located_each_with_its_message(tmp_path: Path):
         resolve({}, {"REPORTGEN_JOBS": "many"}, folder=str(tmp_path))
     lines = [str(p) for p in caught.value.problems]
     assert any(line.endswith("pyproject.toml:3: jbos: unknown setting; did you mean jobs?") for line in lines), lines
-    assert any(line.endswith("pyproject.toml:4: formats: takes any of pdf, html, json (got pdf,doc)")
+    assert any(line.endswith("pyproject.toml:4: formats: takes any of pdf, html, json, xlsx (got pdf,doc)")
                for line in lines), lines
     assert any(line.endswith("pyproject.toml:5: strict: must be true or false (got 1)") for line in lines), lines
     assert "REPORTGEN_JOBS=many: jobs: must be a whole number" in lines
@@ -85,28 +85,31 @@ def test_build_takes_inputs_and_folder_from_the_project_file_and_flags_win(tmp_p
 
 
 def test_a_field_added_to_build_options_is_a_setting_without_an_edit(tmp_path: Path, monkeypatch):
-    """Settings are read from the dataclass: fields that other features add (a site URL, a number of briefs
-    to keep, a closed choice) are accepted from the file and the environment, typed and checked."""
+    """Settings are read from the dataclass: fields that other features add (a title, a number of days, a
+    closed choice) are accepted from the file and the environment, typed and checked. The intranet's own
+    options (added after the settings were written) are settings already."""
     import dataclasses
 
     import reportgen.batch.settings as settings
 
+    assert {"site_url", "keep_versions", "html_charts"} <= set(settings.setting_types())
+
     @dataclasses.dataclass(frozen=True)
     class Wider(BuildOptions):
-        site_url: str | None = None
-        keep: int = 3
-        html_charts: Literal["svg", "png"] = "svg"
+        feed_title: str | None = None
+        keep_days: int = 3
+        chart_style: Literal["svg", "png"] = "svg"
         secret: bool = dataclasses.field(default=False, metadata={"setting": False})
 
     monkeypatch.setattr(settings, "BuildOptions", Wider)
-    assert {"site_url", "keep", "html_charts"} <= set(settings.setting_types()) and "secret" not in (
+    assert {"feed_title", "keep_days", "chart_style"} <= set(settings.setting_types()) and "secret" not in (
         settings.setting_types())
-    (tmp_path / "reportgen.toml").write_text('site-url = "https://intranet/briefs"\nhtml_charts = "png"\n')
-    found = settings.resolve({}, {"REPORTGEN_KEEP": "5"}, folder=str(tmp_path))
-    assert found.options() == Wider(site_url="https://intranet/briefs", keep=5, html_charts="png")
-    (tmp_path / "reportgen.toml").write_text('html_charts = "gif"\nsecret = true\n')
+    (tmp_path / "reportgen.toml").write_text('feed-title = "Research briefs"\nchart_style = "png"\n')
+    found = settings.resolve({}, {"REPORTGEN_KEEP_DAYS": "5"}, folder=str(tmp_path))
+    assert found.options() == Wider(feed_title="Research briefs", keep_days=5, chart_style="png")
+    (tmp_path / "reportgen.toml").write_text('chart_style = "gif"\nsecret = true\n')
     with pytest.raises(SpecError) as caught:
         settings.resolve({}, {}, folder=str(tmp_path))
     lines = [str(p) for p in caught.value.problems]
-    assert any(line.endswith(":1: html_charts: must be one of svg, png (got 'gif')") for line in lines), lines
+    assert any(line.endswith(":1: chart_style: must be one of svg, png (got 'gif')") for line in lines), lines
     assert any(":2: secret: unknown setting" in line for line in lines), lines
