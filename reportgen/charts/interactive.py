@@ -1,6 +1,6 @@
 """The chart specs of an interactive HTML brief (``--html-charts interactive``): the same Vega-Lite
-specs as the static SVGs, with a tooltip on every mark, as JSON text that can sit in a
-``<script type="application/json">`` data block. Names from inputs are in the data: every "<", ">"
+specs as the static SVGs, with a tooltip on every mark and wheel zoom on every continuous axis, as JSON text
+that can sit in a ``<script type="application/json">`` data block. Names from inputs are in the data: every "<", ">"
 and "&" is written as a JSON escape, so the text can never end the element or start a comment."""
 
 from __future__ import annotations
@@ -65,6 +65,55 @@ def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+CONTINUOUS = ("quantitative", "temporal")
+
+
+def _zoomable(encoding: dict[str, Any]) -> list[str]:
+    """The position channels of a mark that can zoom: continuous, not binned (a bin's edges are fixed)."""
+    return [channel for channel in ("x", "y") if isinstance(encoding.get(channel), dict)
+            and encoding[channel].get("type") in CONTINUOUS and not encoding[channel].get("bin")]
+
+
+def with_zoom(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` in which every view with a continuous axis zooms with the wheel and pans by dragging
+    (an interval selection bound to its scales). A layered view takes it once, on its first layer that can
+    zoom; views on category axes (bars by provider, the heatmap's grid) have nothing to zoom."""
+    result = copy.deepcopy(spec)
+    count = 0
+
+    def bind(node: dict[str, Any], encoding: dict[str, Any]) -> bool:
+        nonlocal count
+        channels = _zoomable(encoding)
+        if not channels or node.get("params"):
+            return False
+        count += 1
+        node["params"] = [{"name": f"zoom_{count}", "select": {"type": "interval", "encodings": channels},
+                           "bind": "scales"}]
+        return True
+
+    def visit(node: Any, inherited: dict[str, Any]) -> None:
+        if not isinstance(node, dict):
+            return
+        encoding = {**inherited, **(node.get("encoding") or {})}
+        if isinstance(node.get("layer"), list):
+            for layer in node["layer"]:
+                own = layer.get("encoding") or {} if isinstance(layer, dict) else {}
+                if isinstance(layer, dict) and "mark" in layer and bind(layer, {**encoding, **own}):
+                    break
+            return
+        if "mark" in node:
+            bind(node, encoding)
+            return
+        for key in ("vconcat", "hconcat", "concat"):
+            for child in node.get(key) or []:
+                visit(child, {})
+        if isinstance(node.get("spec"), dict):  # a facet's inner view
+            visit(node["spec"], {})
+
+    visit(result, {})
+    return result
+
+
 def spec_json(spec: dict[str, Any]) -> str:
     """``spec`` as JSON safe inside an HTML script data block (ASCII, no "<", ">" or "&")."""
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
@@ -77,7 +126,7 @@ def interactive_specs(model: Model) -> dict[str, str]:
 
     found = {}
     for item in chart_specs(model):
-        spec = with_tooltips(item.spec)
+        spec = with_zoom(with_tooltips(item.spec))
         check_spec(spec)  # loads nothing, like the static chart
         found[item.name] = spec_json(spec)
     return found

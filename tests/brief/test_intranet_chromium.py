@@ -120,3 +120,45 @@ def test_interactive_specs_are_the_charts_data(interactive):
     assert blocks and all("<" not in text for _, text in blocks)
     specs = {name: json.loads(text) for name, text in blocks}
     assert "Meridian Labs" in json.dumps(specs["provider_mix"])
+
+
+def test_every_continuous_axis_zooms_and_category_axes_do_not(interactive):
+    """Each chart's spec binds an interval selection to the scales of its continuous axes (wheel zoom, drag
+    to pan): once per view, on no category axis (the heatmap's grid has none)."""
+    import re
+
+    html = interactive.read_text(encoding="utf-8")
+    specs = {name: json.loads(text) for name, text in
+             re.findall(r'<script type="application/json" data-chart="([a-z_]+)">(.*?)</script>', html, re.S)}
+
+    def zooms(node: Any) -> list[list[str]]:
+        if isinstance(node, dict):
+            found = [p["select"]["encodings"] for p in node.get("params", []) if p.get("bind") == "scales"]
+            return found + [z for key, value in node.items() if key != "data" for z in zooms(value)]
+        if isinstance(node, list):
+            return [z for item in node for z in zooms(item)]
+        return []
+
+    assert zooms(specs["revenue_compute"]) == [["y"], ["y"]]  # two panels, one zoom each
+    assert zooms(specs["cash"]) == [["y"]] and zooms(specs["monte_carlo"]) == [["y"]]  # binned x: fixed edges
+    assert zooms(specs["valuation_summary"]) == [["x"]] and zooms(specs["provider_mix"]) == [["x"]]
+    assert zooms(specs["sensitivity"]) == []
+
+
+def test_the_wheel_zooms_a_chart_in_chromium(browser, interactive):
+    with visit(browser, interactive) as seen:
+        page = seen.page
+        chart = page.locator("#vega-cash")
+        chart.locator("svg").wait_for(timeout=DEADLINE_MS)
+        chart.scroll_into_view_if_needed()
+        labels = "[...el.querySelectorAll('.role-axis-label text')].map(t => t.textContent).join('|')"
+        before = chart.evaluate(f"el => {labels}")
+        box = chart.locator("g.mark-line path, g.mark-area path, g.mark-rule line").first.bounding_box()
+        assert box, "no mark to zoom over"
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        for _ in range(5):
+            page.mouse.wheel(0, -200)
+        page.wait_for_function(f"([el, before]) => {labels} !== before", arg=[chart.element_handle(), before],
+                               timeout=DEADLINE_MS)  # the axis shows other values: the scale zoomed
+        errors = list(seen.errors)
+    assert errors == []
