@@ -280,12 +280,18 @@ def brief_problems(folder: Path, formats: tuple[str, ...] = BRIEF_FILES) -> list
 
 
 def stray_files(folder: Path) -> list[str]:
-    """Files under an output folder that are neither a brief's output nor reportgen's state."""
+    """Files under an output folder that are neither a brief's output nor reportgen's state. A killed build's
+    hidden temporary files (``.tmp-*``, or inside a ``.tmp-*`` folder: an archived version being written) are
+    not strays: ``temp_files`` lists them, and the next build removes them."""
     allowed = re.compile(r"^(index\.html|feed\.xml|[^/]+/(brief\.pdf|brief\.html|model\.json|history\.html|"
                          r"charts/[^/]+\.svg|archive/\d{4,}-\d{8}T\d{6}Z/(brief\.pdf|brief\.html|model\.json)))$")
-    return [path.relative_to(folder).as_posix() for path in folder.rglob("*")
-            if path.is_file() and not path.relative_to(folder).as_posix().startswith(".reportgen/")
-            and not allowed.match(path.relative_to(folder).as_posix())]
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if (path.is_file() and relative.parts[0] != ".reportgen" and not allowed.match(relative.as_posix())
+                and not any(part.startswith(".tmp-") for part in relative.parts)):
+            found.append(relative.as_posix())
+    return found
 
 
 def temp_files(folder: Path) -> list[str]:
