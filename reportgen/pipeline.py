@@ -35,6 +35,7 @@ class RenderOptions:
     today: dt.date | None = None  # for the data-age check; the brief itself never shows it
     chart_cache_dir: str | None = None
     html_charts: str = "static"  # "interactive": the HTML brief draws its charts with Vega (tooltips)
+    history_link: bool = True  # the what-changed box links to history.html (False: no versions kept, --keep 0)
 
 
 @dataclass
@@ -152,7 +153,8 @@ def _documents(model: Any, charts: list[Any], targets: tuple[str, ...],
 
             interactive = interactive_specs(model)
         rendered = {t: render_html(model, charts, target=t, templates=None, templates_digest=options.templates_digest,
-                                   interactive=interactive if t == "html" else None) for t in targets}
+                                   interactive=interactive if t == "html" else None,
+                                   history_link=options.history_link) for t in targets}
         if "html" in rendered:  # trusted, but the published page's promise is checked all the same
             scripts: tuple[str, ...] = ()
             if interactive:

@@ -72,6 +72,8 @@ class BuildOptions:
         relevant = {k: v for k, v in asdict(self).items()
                     if k in ("formats", "strict", "pdf_variant", "max_age_days", "html_charts")}
         relevant["formats"] = sorted(self.formats)
+        if not self.keep_versions:  # no history page to link to (only then: other digests stay as they were)
+            relevant["history_link"] = False
         if self.overrides:  # a what-if is another brief of the same input
             relevant["overrides"] = sorted(self.overrides)
         return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()

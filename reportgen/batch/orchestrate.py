@@ -252,6 +252,7 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
         pdf_variant=options.pdf_variant,
         max_age_days=options.max_age_days,
         html_charts=options.html_charts,
+        history_link=options.keep_versions > 0,
         chart_cache_dir=(os.path.join(state_dir(options.out_dir), "charts")
                          if options.chart_cache and options.scheduler is None else None),
     )

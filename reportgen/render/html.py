@@ -17,14 +17,17 @@ LAYOUT = "brief.html.j2"
 
 
 def render_html(model: Model, charts: list[Any], *, target: str = "html", templates: TemplateSet | None = None,
-                templates_digest: str = "builtin", interactive: dict[str, str] | None = None) -> tuple[str, list[str]]:
+                templates_digest: str = "builtin", interactive: dict[str, str] | None = None,
+                history_link: bool = True) -> tuple[str, list[str]]:
     """The brief as one HTML document and the render's warnings. ``target`` "html" inlines the screen
     stylesheets (a self-contained page); "pdf" leaves styling to the PDF renderer's parsed sheets.
     ``interactive`` (chart name -> spec JSON, charts/interactive.py): the page also draws the charts with
-    the Vega runtime inline (render/scripts.py), allowed by its hash."""
+    the Vega runtime inline (render/scripts.py), allowed by its hash. ``history_link``: the what-changed box
+    links to the company's history page (there is none when no earlier version is kept, ``--keep 0``)."""
     env = environment_for(templates, templates_digest)
     context = build_context(model, charts, target).for_template()
     context["stylesheet"] = lambda name: inline_css(name, templates)
+    context["history_link"] = history_link
     if interactive:
         from markupsafe import Markup
 

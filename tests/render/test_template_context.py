@@ -18,7 +18,8 @@ FIELDS = {f.name for f in fields(BriefContext)}
 # Names the environment or the renderer supply besides the context, and each template's own imports.
 SUPPLIED = {"content_security_policy", "stylesheet", "words", "figure", "tables", "titles", "alt_text",
             "sections", "image",  # the last two are set at the top of a template and read inside its blocks
-            "vega_specs", "vega_runtime"}  # only with --html-charts interactive (render/html.py)
+            "vega_specs", "vega_runtime",  # only with --html-charts interactive (render/html.py)
+            "history_link"}  # whether a history page exists to link to (render/html.py, --keep)
 
 
 def _undeclared() -> dict[str, set[str]]:
