@@ -83,7 +83,8 @@ def test_a_what_if_leaves_the_base_brief_untouched(tmp_path: Path):
     html = (tmp_path / "whatif/anthropic-2026/brief.html").read_text(encoding="utf-8")
     cover = html[html.index('class="what-if"'):html.index('class="headline"')]
     assert "This brief is a what-if" in cover
-    assert "<code>revenue.growth_y1</code> set to" in cover and "<code>dcf.discount_rate</code>" in cover
+    assert "revenue growth in year 1 (<code>revenue.growth_y1</code>) set to" in cover  # in words, then the flag's path
+    assert "discount rate (<code>dcf.discount_rate</code>) set to" in cover
 
     # asked for: the what-if replaces the base brief, and the next plain build puts the base one back
     over = reportgen("build", "inputs", "-P", "revenue.growth_y1=0.5", "--format", "json", "--overwrite-base",
