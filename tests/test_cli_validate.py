@@ -497,12 +497,14 @@ def test_validate_reads_standard_input_and_reports_json():
 
 
 def _complete(words: str) -> list[str]:
-    """What the shell's completion gets for the last word (typer's bash protocol)."""
+    """What the shell's completion gets for the last word (click's bash protocol: a TYPE,VALUE line each)."""
     done = subprocess.run([str(REPORTGEN)], capture_output=True, text=True, timeout=60, cwd=ROOT,
-                          env={**os.environ, "_REPORTGEN_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                          env={**os.environ, "_REPORTGEN_COMPLETE": "bash_complete", "COMP_WORDS": words,
                                "COMP_CWORD": str(len(words.split()) - 1)})
     assert done.returncode == 0, done.stderr
-    return done.stdout.split()
+    lines = done.stdout.splitlines()
+    assert all(line.startswith("plain,") for line in lines), done.stdout
+    return [line.split(",", 1)[1] for line in lines]
 
 
 def test_closed_sets_are_choices_the_shell_completes_and_the_parser_refuses():
@@ -513,5 +515,5 @@ def test_closed_sets_are_choices_the_shell_completes_and_the_parser_refuses():
                                   ("--pdf-variant", "pdf/z", "'pdf/ua-1'")):
         done = reportgen("build", INPUTS / "anthropic-2026.yaml", option, value, "--out", "/nonexistent/never")
         assert done.returncode == 2, done.stderr
-        message = " ".join(line.strip("│ ") for line in done.stderr.splitlines())  # rich wraps the box
+        message = " ".join(line.strip() for line in done.stderr.splitlines())
         assert f"Invalid value for '{option}" in message and listed in message, done.stderr

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from collections.abc import Sequence
 
-import typer
+import click
 
+from reportgen.batch.options import HTML_CHARTS
 from reportgen.cli.common import (
-    Format,
-    MaxAge,
-    OutDir,
-    Overrides,
-    OverwriteBase,
-    PdfVariant,
-    SomePaths,
-    StrictFlag,
-    Templates,
+    FORMAT,
+    JOBS,
+    MAX_AGE,
+    OUT_DIR,
+    OVERRIDES,
+    OVERWRITE_BASE,
+    PDF_VARIANT,
+    SOME_PATHS,
+    STRICT,
+    TEMPLATES,
     app,
     err,
     follow,
@@ -31,36 +33,39 @@ from reportgen.errors import UsageError
 from reportgen.report import shown
 
 # The intranet's options (docs/intranet.md)
-Keep = Annotated[int, typer.Option("--keep", help="Earlier versions of each brief kept in OUT/<company>/archive/.")]
-SiteUrl = Annotated[str | None, typer.Option("--site-url", help="http(s) address OUT is served at: absolute links "
-                                             "in feed.xml (relative without it).")]
-HtmlCharts = Annotated[str, typer.Option("--html-charts", help="static (SVG images, no script) or interactive "
-                                         "(Vega inline: tooltips).")]
+KEEP = click.option("--keep", default=10, help="Earlier versions of each brief kept in OUT/<company>/archive/.")
+SITE_URL = click.option("--site-url", help="http(s) address OUT is served at: absolute links in feed.xml (relative "
+                        "without it).")
+HTML_CHARTS_OPTION = click.option("--html-charts", type=click.Choice(HTML_CHARTS), default="static",
+                                  help="static (SVG images, no script) or interactive (Vega inline: tooltips).")
 
 
 @app.command()
+@click.pass_context
+@SOME_PATHS
+@OUT_DIR
+@FORMAT
+@click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+@JOBS
+@STRICT
+@TEMPLATES
+@PDF_VARIANT
+@MAX_AGE
+@click.option("--scheduler", help="Run on a dask.distributed scheduler (tcp://HOST:PORT).")
+@click.option("--dask", is_flag=True, help="Run on a local Dask cluster (spawned workers).")
+@click.option("--wait", type=float, default=0.0, help="Seconds to wait for another build's lock.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "json_summary", is_flag=True, help="Print a machine-readable summary on stdout.")
+@KEEP
+@SITE_URL
+@HTML_CHARTS_OPTION
+@OVERRIDES
+@OVERWRITE_BASE
 def build(
-    ctx: typer.Context,
-    paths: SomePaths = None,
-    out: OutDir = "outputs",
-    format: Format = "pdf,html,json",
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even what is up to date.")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
-    strict: StrictFlag = False,
-    templates: Templates = None,
-    pdf_variant: PdfVariant = None,
-    max_age: MaxAge = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a dask.distributed scheduler "
-                                                  "(tcp://HOST:PORT).")] = None,
-    dask: Annotated[bool, typer.Option("--dask", help="Run on a local Dask cluster (spawned workers).")] = False,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another build's lock.")] = 0.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-    json_summary: Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")] = False,
-    keep: Keep = 10,
-    site_url: SiteUrl = None,
-    html_charts: HtmlCharts = "static",
-    overrides: Overrides = None,
-    overwrite_base: OverwriteBase = False,
+    ctx: click.Context, paths: Sequence[str], out: str, format: str, force: bool, jobs: int | None,
+    strict: bool, templates: str | None, pdf_variant: str | None, max_age: int | None, scheduler: str | None,
+    dask: bool, wait: float, quiet: bool, json_summary: bool, keep: int, site_url: str | None,
+    html_charts: str, overrides: tuple[str, ...], overwrite_base: bool,
 ) -> None:
     """Build briefs: OUT/<input name>/brief.pdf, brief.html, model.json, charts/, and OUT/index.html.
 
@@ -92,27 +97,30 @@ def build(
     if json_summary:
         import json
 
-        typer.echo(json.dumps(report.to_json(), indent=2))
+        click.echo(json.dumps(report.to_json(), indent=2))
     elif not quiet or report.failed:
         print_summary(report)
-    raise typer.Exit(report.exit_code)
+    ctx.exit(report.exit_code)
 
 
 @app.command()
+@click.pass_context
+@SOME_PATHS
+@OUT_DIR
+@FORMAT
+@STRICT
+@TEMPLATES
+@PDF_VARIANT
+@JOBS
+@KEEP
+@SITE_URL
+@HTML_CHARTS_OPTION
+@OVERRIDES
+@OVERWRITE_BASE
 def watch(
-    ctx: typer.Context,
-    paths: SomePaths = None,
-    out: OutDir = "outputs",
-    format: Format = "pdf,html,json",
-    strict: StrictFlag = False,
-    templates: Templates = None,
-    pdf_variant: PdfVariant = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
-    keep: Keep = 10,
-    site_url: SiteUrl = None,
-    html_charts: HtmlCharts = "static",
-    overrides: Overrides = None,
-    overwrite_base: OverwriteBase = False,
+    ctx: click.Context, paths: Sequence[str], out: str, format: str, strict: bool, templates: str | None,
+    pdf_variant: str | None, jobs: int | None, keep: int, site_url: str | None, html_charts: str,
+    overrides: tuple[str, ...], overwrite_base: bool,
 ) -> None:
     """Build, then rebuild what each saved change affects (an input: its company; a data file: the
     companies that read it; a template: all). Ctrl-C stops."""
@@ -126,15 +134,17 @@ def watch(
 
 
 @app.command()
+@click.pass_context
+@SOME_PATHS
+@OUT_DIR
+@FORMAT
+@TEMPLATES
+@PDF_VARIANT
+@JOBS
+@HTML_CHARTS_OPTION
 def verify(
-    ctx: typer.Context,
-    paths: SomePaths = None,
-    out: OutDir = "outputs",
-    format: Format = "pdf,html,json",
-    templates: Templates = None,
-    pdf_variant: PdfVariant = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
-    html_charts: HtmlCharts = "static",
+    ctx: click.Context, paths: Sequence[str], out: str, format: str, templates: str | None,
+    pdf_variant: str | None, jobs: int | None, html_charts: str,
 ) -> None:
     """Rebuild into a temporary folder and report every file that differs from OUT (give the options
     the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
@@ -154,11 +164,11 @@ def verify(
         for error in result.errors:
             err(f"error: {error}")
     for name in report.different:
-        typer.echo(f"differs: {shown(os.path.join(options.out_dir, name))}")
+        click.echo(f"differs: {shown(os.path.join(options.out_dir, name))}")
     for name in report.missing:
-        typer.echo(f"missing: {shown(os.path.join(options.out_dir, name))}")
-    typer.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
+        click.echo(f"missing: {shown(os.path.join(options.out_dir, name))}")
+    click.echo(f"{len(report.identical)} identical, {len(report.different)} different, "
                f"{len(report.missing)} missing, {len(report.build.failed)} failed")
-    raise typer.Exit(report.exit_code)
+    ctx.exit(report.exit_code)
 
 

@@ -1,12 +1,12 @@
-"""What every command shares: the typer app, messages on stderr, exit codes, and the options' types."""
+"""What every command shares: the click group, messages on stderr, exit codes, and the options."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
+from click.core import ParameterSource
 
 from reportgen import __version__
 from reportgen.formats import FORMATS, PDF_VARIANTS
@@ -17,50 +17,82 @@ if TYPE_CHECKING:
 
 INTERRUPTED = "reportgen: interrupted; the briefs written so far are whole, and the next build finishes the rest"
 
-app = typer.Typer(
-    name="reportgen",
-    help="Compile company YAML into research briefs: brief.pdf, brief.html and model.json.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    add_completion=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+class HelpArgument(click.Argument):
+    """An argument with a help text, listed in the command's help (older clicks take no help for arguments)."""
+
+    def __init__(self, *args: Any, help: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = help
 
 
-def _version(value: bool) -> None:
+class Command(click.Command):
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(_metavar(param), param.help or "") for param in self.get_params(ctx)
+                if isinstance(param, HelpArgument)]
+        if rows and not hasattr(click.Command, "format_arguments"):  # newer clicks list them themselves
+            with formatter.section("Arguments"):
+                formatter.write_dl(rows)
+        super().format_options(ctx, formatter)
+
+
+def _metavar(argument: click.Argument) -> str:  # as click's usage line writes it (its signature varies)
+    name = (argument.name or "").upper()
+    return (name if argument.required else f"[{name}]") + ("..." if argument.nargs != 1 else "")
+
+
+class Group(click.Group):
+    command_class = Command
+
+    # click turns a Ctrl-C it sees into "Aborted!" and exit 1; a command that has something to say about it
+    # catches it itself (interrupted()), the others end with 130, the shell's code for it, without a word.
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        typer.echo(f"reportgen {__version__}")
-        raise typer.Exit()
+        click.echo(f"reportgen {__version__}")
+        ctx.exit()
 
 
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """reportgen: research briefs from structured company data."""
+@click.group(name="reportgen", cls=Group, no_args_is_help=True,
+             context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.option("--version", is_flag=True, callback=_version, is_eager=True, expose_value=False,
+              help="Print the version and exit.")
+def app() -> None:
+    """Compile company YAML into research briefs: brief.pdf, brief.html and model.json."""
 
 
 def err(message: str) -> None:
     """A message on stderr, each of its lines escaped (reportgen.report.shown): paths come from users."""
-    typer.echo("\n".join(shown(line) for line in str(message).split("\n")), err=True)
+    click.echo("\n".join(shown(line) for line in str(message).split("\n")), err=True)
 
 
-def interrupted() -> typer.Exit:  # typer would exit 130 without a word
+def interrupted() -> click.exceptions.Exit:
     err(INTERRUPTED)
-    return typer.Exit(130)
+    return click.exceptions.Exit(130)
 
 
-def usage(message: str) -> typer.Exit:
+def usage(message: str) -> click.exceptions.Exit:
     err(f"usage error: {message}")
-    return typer.Exit(2)
+    return click.exceptions.Exit(2)
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
 
 
-def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], Any]]) -> Settings:
+def settings(ctx: click.Context, flags: dict[str, tuple[str | tuple[str, ...], Any]]) -> Settings:
     """The effective settings (reportgen.batch.settings): ``flags`` maps a setting to the parameters that set
     it and its value from them; only parameters typed on the command line count, the others' defaults give
     way to the environment and the project file. A bad project file or variable: its problems, exit 2."""
@@ -69,8 +101,7 @@ def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], A
 
     given = {}
     for name, (params, value) in flags.items():
-        # compared by name: typer 0.28 ships its own copy of click, whose enum is not click's
-        if any(getattr(ctx.get_parameter_source(p), "name", None) == "COMMANDLINE"
+        if any(ctx.get_parameter_source(p) is ParameterSource.COMMANDLINE
                for p in ((params,) if isinstance(params, str) else params)):
             given[name] = value
     try:
@@ -78,18 +109,18 @@ def settings(ctx: typer.Context, flags: dict[str, tuple[str | tuple[str, ...], A
     except SpecError as exc:
         for problem in exc.problems:
             err(str(problem))
-        raise typer.Exit(2) from None
+        raise click.exceptions.Exit(2) from None
     except UsageError as exc:
         raise usage(str(exc)) from None
 
 
-def output_flags(paths: list[str] | None, out: str, format: str, templates: str | None, pdf_variant: Any,
+def output_flags(paths: Sequence[str], out: str, format: str, templates: str | None, pdf_variant: Any,
                  jobs: int | None, **more: tuple[str | tuple[str, ...], Any]) -> dict[str, Any]:
     """The flags every building command has, as ``settings`` takes them (setting: (parameters, value)), with
     ``more`` of the command's own."""
     return {"inputs": ("paths", tuple(paths or ())), "out_dir": ("out", out),
             "formats": ("format", parse_formats(format)), "templates_dir": ("templates", templates),
-            "pdf_variant": ("pdf_variant", choice_value(pdf_variant)),
+            "pdf_variant": ("pdf_variant", pdf_variant),
             "jobs": ("jobs", jobs), **more}
 
 
@@ -115,7 +146,7 @@ def follow(paths: list[str], options: Any, after: Callable[[Any], None] | None =
         reporter.close()
 
 
-def what_if_options(found: Settings, overrides: list[str] | None, overwrite_base: bool, **fixed: Any) -> Any:
+def what_if_options(found: Settings, overrides: Sequence[str], overwrite_base: bool, **fixed: Any) -> Any:
     """The BuildOptions of these settings and -P flags; a usage error for a bad flag, or for a what-if that
     would write where the briefs of the unmodified inputs go."""
     from reportgen.errors import UsageError
@@ -135,50 +166,44 @@ def inputs_of(found: Settings) -> list[str]:
     return found.inputs
 
 
-def _formats_given(value: str | None) -> str | None:
+def _formats_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--format's items are a closed set: refused by the parser (exit 2) like any other choice."""
     unknown = [part for part in parse_formats(value or "") if part not in FORMATS]
     if value is not None and (unknown or not parse_formats(value)):
-        raise typer.BadParameter(f"takes any of {', '.join(FORMATS)}, comma-separated (got {value!r})")
+        raise click.BadParameter(f"takes any of {', '.join(FORMATS)}, comma-separated (got {value!r})")
     return value
 
 
-def _complete_formats(incomplete: str) -> list[str]:
+def _complete_formats(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of a comma-separated list: the formats not yet named, after what is typed."""
     head, _, last = incomplete.rpartition(",")
     named = set(head.split(","))
     return [f"{head},{f}" if head else f for f in FORMATS if f.startswith(last) and f not in named]
 
 
-# A closed set as typer's choice: the help lists it, the shell completes it, the parser refuses the rest.
-PdfVariantChoice = Enum("PdfVariantChoice", {v: v for v in PDF_VARIANTS}, type=str)  # type: ignore[misc]
-
-
-def choice_value(value: Any) -> Any:
-    return getattr(value, "value", value)
-
-
-Paths = Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively).")]
+# The options several commands share, as decorators. A closed set is a click.Choice: the help lists it, the
+# shell completes it, the parser refuses the rest.
+PATHS = click.argument("paths", nargs=-1, required=True, cls=HelpArgument,
+                       help="Input files or folders (searched recursively).")
 # Optional where the project file's ``inputs`` may stand in for them.
-SomePaths = Annotated[list[str] | None, typer.Argument(help="Input files or folders (searched recursively); "
-                                                       "default: inputs of the project file.", show_default=False)]
-OutDir = Annotated[str, typer.Option("--out", "-o", help="Output folder: one sub-folder per company.")]
-Format = Annotated[str, typer.Option("--format", "-f", metavar=",".join(FORMATS), callback=_formats_given,
-                                     autocompletion=_complete_formats,
-                                     help=f"Any of {', '.join(FORMATS)}, comma-separated (default pdf,html,json).")]
-StrictFlag = Annotated[bool, typer.Option("--strict", help="Warnings become errors: unformatted numbers in the "
-                                      "prose, missing glyphs or assets, undefined variables, stale data.")]
-Templates = Annotated[str | None, typer.Option("--templates", "-t", help="Folder of templates that override the "
-                                                "built-in ones, block by block (see README).")]
-PdfVariant = Annotated[PdfVariantChoice | None, typer.Option(
-    "--pdf-variant", help="The PDF's standard (default pdf/ua-1; none: untagged).", show_choices=True)]
-Overrides = Annotated[list[str] | None, typer.Option(
-    "-P", "--set", metavar="FIELD=VALUE", help="A what-if: set an input field (a contract path such as "
-    "revenue.growth_y1 or compute.providers.0.share) for this build; repeatable. The brief's cover lists them.",
-    show_default=False)]
-OverwriteBase = Annotated[bool, typer.Option(
-    "--overwrite-base", help="Let a what-if replace the briefs of the unmodified inputs in their folder.")]
-MaxAge = Annotated[int | None, typer.Option("--max-age", help="Warn (fail under --strict) when as_of is older "
-                                            "than this many days.")]
-
-
+SOME_PATHS = click.argument("paths", nargs=-1, required=False, cls=HelpArgument,
+                            help="Input files or folders (searched recursively); default: inputs of the project file.")
+OUT_DIR = click.option("--out", "-o", default="outputs", help="Output folder: one sub-folder per company.")
+FORMAT = click.option("--format", "-f", default="pdf,html,json", metavar=",".join(FORMATS), callback=_formats_given,
+                      shell_complete=_complete_formats,
+                      help=f"Any of {', '.join(FORMATS)}, comma-separated (default pdf,html,json).")
+STRICT = click.option("--strict", is_flag=True, help="Warnings become errors: unformatted numbers in the "
+                      "prose, missing glyphs or assets, undefined variables, stale data.")
+TEMPLATES = click.option("--templates", "-t", help="Folder of templates that override the built-in ones, block "
+                         "by block (see README).")
+PDF_VARIANT = click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), show_choices=True,
+                           help="The PDF's standard (default pdf/ua-1; none: untagged).")
+JOBS = click.option("--jobs", "-j", type=int, help="Parallel workers (default: CPUs).")
+OVERRIDES = click.option(
+    "-P", "--set", "overrides", multiple=True, metavar="FIELD=VALUE", show_default=False,
+    help="A what-if: set an input field (a contract path such as revenue.growth_y1 or "
+    "compute.providers.0.share) for this build; repeatable. The brief's cover lists them.")
+OVERWRITE_BASE = click.option("--overwrite-base", is_flag=True,
+                              help="Let a what-if replace the briefs of the unmodified inputs in their folder.")
+MAX_AGE = click.option("--max-age", type=int, help="Warn (fail under --strict) when as_of is older than this "
+                       "many days.")

@@ -5,23 +5,21 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Annotated
 
-import typer
+import click
 
-from reportgen.cli.common import app, err, usage
+from reportgen.cli.common import HelpArgument, app, err, usage
 from reportgen.errors import SpecError, UsageError
 from reportgen.report import shown
 
 
 @app.command()
-def validate(
-    paths: Annotated[list[str], typer.Argument(help="Input files or folders (searched recursively); - reads one "
-                                               "input from standard input (its errors name <stdin>).")],
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    json_output: Annotated[bool, typer.Option("--json", help="Print every file's problems as JSON on stdout "
-                                              "(file, line, field, message, got, hint).")] = False,
-) -> None:
+@click.argument("paths", nargs=-1, required=True, cls=HelpArgument, help="Input files or folders (searched "
+                "recursively); - reads one input from standard input (its errors name <stdin>).")
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--json", "json_output", is_flag=True, help="Print every file's problems as JSON on stdout (file, "
+              "line, field, message, got, hint).")
+def validate(paths: tuple[str, ...], quiet: bool, json_output: bool) -> None:
     """Check inputs against the contract; one line per problem, FILE:LINE: field: message."""
     from dataclasses import asdict
 
@@ -50,15 +48,15 @@ def validate(
                         err(str(problem))
             else:
                 if not quiet and not json_output:
-                    typer.echo(f"{shown(name)}: ok")
+                    click.echo(f"{shown(name)}: ok")
             checked.append({"file": name, "valid": not problems, "problems": [asdict(p) for p in problems]})
     if json_output:
         import json
 
-        typer.echo(json.dumps({"files": checked, "valid": len(checked) - failed, "invalid": failed}, indent=2))
+        click.echo(json.dumps({"files": checked, "valid": len(checked) - failed, "invalid": failed}, indent=2))
     elif not quiet:
-        typer.echo(f"{len(checked) - failed} valid, {failed} invalid", err=bool(failed))
-    raise typer.Exit(1 if failed else 0)
+        click.echo(f"{len(checked) - failed} valid, {failed} invalid", err=bool(failed))
+    raise click.exceptions.Exit(1 if failed else 0)
 
 
 def _checks(path: str) -> list[tuple[str, Callable[[], object]]]:
@@ -94,19 +92,17 @@ def schema() -> None:
 
     from reportgen.contract.json_schema import contract_schema
 
-    typer.echo(json.dumps(contract_schema(), indent=2))
+    click.echo(json.dumps(contract_schema(), indent=2))
 
 
 @app.command()
-def new(
-    name: Annotated[str | None, typer.Argument(help="Company name (with --sheet: of the example row).")] = None,
-    out: Annotated[str | None, typer.Option("--out", "-o",
-                                            help="File to write ('-' for standard output); default "
-                                                 "inputs/<name>.yaml, or ./<name>.yaml without inputs/.")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Write a sheet of companies instead (.xlsx or "
-                                              ".csv): the fields as headers, one example row.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-) -> None:
+@click.argument("name", required=False, cls=HelpArgument, help="Company name (with --sheet: of the example row).")
+@click.option("--out", "-o", help="File to write ('-' for standard output); default inputs/<name>.yaml, or "
+              "./<name>.yaml without inputs/.")
+@click.option("--sheet", help="Write a sheet of companies instead (.xlsx or .csv): the fields as headers, one "
+              "example row.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str | None, out: str | None, sheet: str | None, force: bool) -> None:
     """Write a commented starter input for NAME that validates (or, with --sheet, a sheet of companies)."""
     from reportgen.atomic import write_atomic
     from reportgen.contract.starter import StarterError, describe, starter_filename, starter_yaml
@@ -121,16 +117,16 @@ def new(
     except StarterError as exc:  # a name the contract refuses: write nothing rather than an invalid file
         for problem in exc.problems:
             err(f"new: {describe(problem)}")
-        raise typer.Exit(2) from None
+        raise click.exceptions.Exit(2) from None
     if out == "-":
-        typer.echo(text, nl=False)
+        click.echo(text, nl=False)
         return
     target = out or os.path.join("inputs" if os.path.isdir("inputs") else ".", starter_filename(name))
     if os.path.exists(target) and not force:
         err(f"{target}: already exists; use --force to overwrite")
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
     write_atomic(target, text.encode("utf-8"))
-    typer.echo(shown(target))
+    click.echo(shown(target))
 
 
 
@@ -148,9 +144,9 @@ def _new_sheet(target: str, name: str, force: bool) -> None:
     except StarterError as exc:
         for problem in exc.problems:
             err(f"new: {describe(problem)}")
-        raise typer.Exit(2) from None
+        raise click.exceptions.Exit(2) from None
     if os.path.exists(target) and not force:
         err(f"{target}: already exists; use --force to overwrite")
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
     write_atomic(target, content)
-    typer.echo(shown(target))
+    click.echo(shown(target))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
 
-import typer
+import click
 
 from reportgen.cli.common import (
-    Format,
-    OutDir,
-    Overrides,
-    OverwriteBase,
-    PdfVariant,
-    SomePaths,
-    StrictFlag,
-    Templates,
+    FORMAT,
+    JOBS,
+    OUT_DIR,
+    OVERRIDES,
+    OVERWRITE_BASE,
+    PDF_VARIANT,
+    SOME_PATHS,
+    STRICT,
+    TEMPLATES,
     app,
     err,
     follow,
@@ -27,19 +28,21 @@ from reportgen.cli.common import (
 
 
 @app.command()
+@click.pass_context
+@SOME_PATHS
+@OUT_DIR
+@FORMAT
+@STRICT
+@TEMPLATES
+@PDF_VARIANT
+@JOBS
+@click.option("--port", default=8000, help="Port on 127.0.0.1 (0: any free one; 8000, the default, falls back to "
+              "a free one when taken).")
+@OVERRIDES
+@OVERWRITE_BASE
 def preview(
-    ctx: typer.Context,
-    paths: SomePaths = None,
-    out: OutDir = "outputs",
-    format: Format = "pdf,html,json",
-    strict: StrictFlag = False,
-    templates: Templates = None,
-    pdf_variant: PdfVariant = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Parallel workers (default: CPUs).")] = None,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free one; 8000, the default, "
-                                      "falls back to a free one when taken).")] = 8000,
-    overrides: Overrides = None,
-    overwrite_base: OverwriteBase = False,
+    ctx: click.Context, paths: Sequence[str], out: str, format: str, strict: bool, templates: str | None,
+    pdf_variant: str | None, jobs: int | None, port: int, overrides: tuple[str, ...], overwrite_base: bool,
 ) -> None:
     """Build, serve OUT on http://127.0.0.1 (this machine only), rebuild what each save affects, and reload
     the open page when a rebuild finishes. The files in OUT are not changed for it. Ctrl-C stops."""
