@@ -46,26 +46,32 @@ class Brief:
     summary: dict[str, Any] = field(default_factory=dict)  # for the index page and the build summary
 
     def write(self, folder: str | os.PathLike[str]) -> list[str]:
-        """Write the brief's files into ``folder`` as a build writes OUT/<name>: all new or all as they were
-        (reportgen.atomic), model.json last, charts no longer drawn removed. Returns the paths written."""
-        from reportgen.atomic import write_all_atomic
-
-        root = os.fspath(folder)
-        order = sorted(self.files, key=lambda name: (name == "model.json", name))
-        paths = [os.path.join(root, *name.split("/")) for name in order]
-        write_all_atomic([(path, self.files[name]) for path, name in zip(paths, order, strict=True)])
-        charts = os.path.join(root, "charts")
-        if os.path.isdir(charts) and any(name.startswith("charts/") for name in self.files):
-            for name in os.listdir(charts):
-                if f"charts/{name}" not in self.files and name.endswith(".svg"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(os.path.join(charts, name))
-        return paths
+        """Write the brief's files into ``folder`` as a build writes OUT/<name> (``write_files``). Returns
+        the paths written."""
+        return write_files(os.fspath(folder), self.files)
 
     def _repr_html_(self) -> str:  # Jupyter
         from reportgen.model.notebook import brief_html
 
         return brief_html(self.name, self.files, self.warnings)
+
+
+def write_files(folder: str, files: dict[str, bytes]) -> list[str]:
+    """A brief's ``files`` (relative path -> bytes) into ``folder`` as one generation: all new or all as they
+    were (reportgen.atomic.write_all_atomic), model.json last (it is what the next build compares with), then
+    the charts no longer drawn removed. Returns the paths written."""
+    from reportgen.atomic import write_all_atomic
+
+    order = sorted(files, key=lambda name: (name == "model.json", name))
+    paths = [os.path.join(folder, *name.split("/")) for name in order]
+    write_all_atomic([(path, files[name]) for path, name in zip(paths, order, strict=True)])
+    charts = os.path.join(folder, "charts")
+    if os.path.isdir(charts) and any(name.startswith("charts/") for name in files):
+        for name in os.listdir(charts):
+            if f"charts/{name}" not in files and name.endswith(".svg"):
+                with contextlib.suppress(OSError):  # the new brief is published: a stale chart is only litter
+                    os.unlink(os.path.join(charts, name))
+    return paths
 
 
 def render_brief(spec: Spec | str | os.PathLike[str], options: RenderOptions | None = None,

@@ -74,24 +74,27 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def changes_brief(folder: str, files: dict[str, bytes]) -> bool:
+def published(folder: str) -> dict[str, bytes]:
+    """The archivable files of the brief now in ``folder``, by name (read once, for both questions below)."""
+    return {name: content for name in ARCHIVED_FILES if (content := _read(os.path.join(folder, name))) is not None}
+
+
+def changes_brief(folder: str, files: dict[str, bytes], current: dict[str, bytes] | None = None) -> bool:
     """Whether publishing ``files`` replaces a brief with different bytes (not a first build, not a
-    rebuild that gives the same files)."""
-    for name in ARCHIVED_FILES:
-        old = _read(os.path.join(folder, name))
-        if old is not None and old != files.get(name, old):
-            return True
-    return False
+    rebuild that gives the same files). ``current``: the folder's ``published`` files, when already read."""
+    current = published(folder) if current is None else current
+    return any(old != files.get(name, old) for name, old in current.items())
 
 
-def archive_current(folder: str, keep: int, moment: dt.datetime) -> Version | None:
-    """Copy the brief now in ``folder`` into a new version folder (``prune`` once the new brief is
-    published). Returns the new version (None when there was nothing to archive, or ``keep`` is 0)."""
+def archive_current(folder: str, keep: int, moment: dt.datetime,
+                    current: dict[str, bytes] | None = None) -> Version | None:
+    """Copy the brief now in ``folder`` (``current``: its ``published`` files, when already read) into a new
+    version folder (``prune`` once the new brief is published). Returns the new version (None when there was
+    nothing to archive, or ``keep`` is 0)."""
     if keep < 1:
         return None
     remove_leftovers(folder)
-    present = [(name, content) for name in ARCHIVED_FILES
-               if (content := _read(os.path.join(folder, name))) is not None]
+    present = list((published(folder) if current is None else current).items())
     if not present:
         return None
     root = os.path.join(folder, ARCHIVE)

@@ -47,25 +47,33 @@ def _quoted(name: str) -> str:
 
 
 def write_feed(options: BuildOptions, rows: list[dict[str, Any]], moment: dt.datetime) -> str:
-    """outputs/feed.xml: for each archived version of each listed brief, the version that replaced it."""
+    """outputs/feed.xml: for each archived version of each listed brief, the version that replaced it; the
+    newest MAX_FEED_ENTRIES. Versions are ordered from their folder names, and only the model.json of an
+    entry the feed shows is read (a folder of many companies keeps up to ten versions each)."""
     from reportgen.render.feed import FeedEntry, render_feed
 
-    entries = []
+    candidates = []
     for row in rows:
         folder = os.path.join(options.out_dir, row["folder"])
         found = versions(folder)
         for position, version in enumerate(found):
             later = found[position + 1] if position + 1 < len(found) else None
-            relative = f"{ARCHIVE}/{later.name}/" if later else ""
-            model = read_model(os.path.join(folder, relative, "model.json"))
-            if model is None:
-                continue
-            link = f"{_quoted(row['folder'])}/{relative}brief.html"
-            entries.append(FeedEntry(id=f"tag:reportgen.invalid,2024:briefs/{_quoted(row['folder'])}/{version.number}",
-                                     company=row.get("name") or row["folder"], updated=version.replaced_at,
-                                     link=site_link(options.site_url, link), model=model))
-    entries.sort(key=lambda e: (-e.updated.timestamp(), e.company.casefold(), e.id))
+            entry_id = f"tag:reportgen.invalid,2024:briefs/{_quoted(row['folder'])}/{version.number}"
+            candidates.append((version, later, row, folder, entry_id))
+    candidates.sort(key=lambda c: (-c[0].replaced_at.timestamp(), (c[2].get("name") or c[2]["folder"]).casefold(),
+                                   c[4]))
+    entries: list[FeedEntry] = []
+    for version, later, row, folder, entry_id in candidates:
+        if len(entries) == MAX_FEED_ENTRIES:
+            break
+        relative = f"{ARCHIVE}/{later.name}/" if later else ""
+        model = read_model(os.path.join(folder, relative, "model.json"))
+        if model is None:
+            continue
+        link = f"{_quoted(row['folder'])}/{relative}brief.html"
+        entries.append(FeedEntry(id=entry_id, company=row.get("name") or row["folder"], updated=version.replaced_at,
+                                 link=site_link(options.site_url, link), model=model))
     path = os.path.join(options.out_dir, FEED)
-    write_atomic(path, render_feed(entries[:MAX_FEED_ENTRIES], moment, site_link(options.site_url, FEED),
+    write_atomic(path, render_feed(entries, moment, site_link(options.site_url, FEED),
                                    site_link(options.site_url, "index.html")))
     return path

@@ -29,23 +29,25 @@ def remove_leftovers(folders: list[str]) -> None:
 
 def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templates: str,
                 moment: dt.datetime | None = None) -> bool:
-    """Write a brief's files as one generation, all new or all as they were (reportgen.atomic.write_all_atomic;
-    model.json renamed last: it is what the next build compares with), drop charts that are no longer drawn,
-    then record the brief in the manifest. Raises OSError only when the previous brief is unchanged, or
-    PartialWriteError when it could not be put back (its manifest entry is then dropped: it is rebuilt).
-    A brief replaced by different bytes is archived first (batch/archive.py); returns whether it was."""
-    from reportgen.atomic import PartialWriteError, write_all_atomic
-    from reportgen.batch.archive import archive_current, build_time, changes_brief, discard
+    """Write a brief's files as one generation (reportgen.pipeline.write_files: all new or all as they were,
+    model.json last, charts no longer drawn dropped), then record the brief in the manifest. Raises OSError
+    only when the previous brief is unchanged, or PartialWriteError when it could not be put back (its
+    manifest entry is then dropped: it is rebuilt). A brief replaced by different bytes is archived first
+    (batch/archive.py); returns whether it was."""
+    from reportgen.atomic import PartialWriteError
+    from reportgen.batch.archive import archive_current, build_time, changes_brief, discard, published
+    from reportgen.pipeline import write_files
 
     folder = os.path.join(options.out_dir, result.name)
-    order = sorted(result.files, key=lambda name: (name == "model.json", name))
-    changed = changes_brief(folder, result.files)
+    current = published(folder)
+    changed = changes_brief(folder, result.files, current)
     try:
-        archived = archive_current(folder, options.keep_versions, moment or build_time()) if changed else None
+        archived = (archive_current(folder, options.keep_versions, moment or build_time(), current)
+                    if changed else None)
     except OSError as exc:  # the brief's folder cannot take the copy: it cannot take the new brief either
         raise OSError(exc.errno, exc.strerror) from exc
     try:
-        write_all_atomic([(os.path.join(folder, name), result.files[name]) for name in order])
+        write_files(folder, result.files)
     except PartialWriteError:
         manifest.entries.pop(result.name, None)
         raise
@@ -62,12 +64,6 @@ def write_brief(result: Result, options: BuildOptions, manifest: Manifest, templ
         # The brief is published: a history page that cannot be written now is rewritten by its next change
         with contextlib.suppress(OSError, ReportgenError):
             write_history(folder, result.summary.get("name") or result.name)
-    charts = os.path.join(folder, "charts")
-    if os.path.isdir(charts) and any(name.startswith("charts/") for name in result.files):
-        for name in os.listdir(charts):
-            if f"charts/{name}" not in result.files and name.endswith(".svg"):
-                with contextlib.suppress(OSError):  # the new brief is published: a stale chart is only litter
-                    os.unlink(os.path.join(charts, name))
     manifest.entries[result.name] = {
         "input": result.input,
         "key": result.key,  # of the bytes it was built from (see _job)

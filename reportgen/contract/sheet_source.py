@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from reportgen.contract.sheet import sheet_rows
 from reportgen.contract.sheet_read import SheetRefused, read_table
-from reportgen.contract.source import MAX_DATA_BYTES, InputBundle, _read_data_file, _size, input_folder
+from reportgen.contract.source import MAX_DATA_BYTES, InputBundle, input_folder, read_data_file, size_text
 from reportgen.errors import Problem, SpecError
 from reportgen.safe_open import NotRegular, OutsideFolder, TooLarge
 
@@ -36,7 +36,8 @@ def read_sheet(path: str, root: str | None = None) -> list[InputBundle]:
         except OutsideFolder:
             raise refuse("links to a file outside its folder; copy the sheet there instead") from None
         except TooLarge as exc:
-            raise refuse(f"is too large ({_size(exc.size)}); a sheet may be at most {_size(MAX_DATA_BYTES)}") from None
+            raise refuse(f"is too large ({size_text(exc.size)}); a sheet may be at most "
+                         f"{size_text(MAX_DATA_BYTES)}") from None
         except OSError as exc:
             raise refuse(f"cannot be read ({exc.strerror or exc})") from None
         try:
@@ -53,7 +54,7 @@ def read_sheet(path: str, root: str | None = None) -> list[InputBundle]:
             written = (row.document.get("revenue") or {}).get("history") if isinstance(
                 row.document.get("revenue"), dict) else None
             if isinstance(written, str) and written:
-                data, problem = _read_data_file(folder, display, written)
+                data, problem = read_data_file(folder, display, written)
                 bundle = replace(bundle, data=(data,) if data else (),
                                  problems=bundle.problems + ((problem,) if problem else ()))
             bundles.append(bundle)

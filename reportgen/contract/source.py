@@ -96,7 +96,7 @@ def read_input_file(path: str, root: str | None = None, folder: Folder | None = 
             opened.close()
 
 
-def _size(size: int) -> str:
+def size_text(size: int) -> str:
     return f"{size / (1 << 20):.1f} MB" if size >= 1 << 20 else f"{size:,} bytes"
 
 
@@ -133,8 +133,8 @@ def read_input(path: str, root: str | None = None) -> InputBundle:
             raise refuse("links to a file outside its folder; an input must be a file of the folder it is "
                          "named in (copy it there instead)") from None
         except TooLarge as exc:
-            raise refuse(f"is too large ({_size(exc.size)}); an input may be at most "
-                         f"{_size(MAX_INPUT_BYTES)}") from None
+            raise refuse(f"is too large ({size_text(exc.size)}); an input may be at most "
+                         f"{size_text(MAX_INPUT_BYTES)}") from None
         except PermissionError:
             raise refuse("cannot be read (permission denied)") from None
         except OSError as exc:
@@ -143,7 +143,7 @@ def read_input(path: str, root: str | None = None) -> InputBundle:
         written = _history_reference(content)
         if written is None:
             return InputBundle(display, name, content)
-        data, problem = _read_data_file(folder, display, written)
+        data, problem = read_data_file(folder, display, written)
     return InputBundle(display, name, content, data=(data,) if data else (),
                        problems=(problem,) if problem else ())
 
@@ -158,12 +158,12 @@ def read_input_bytes(content: bytes, display: str = STDIN, folder: str = ".") ->
 
     if len(content) > MAX_INPUT_BYTES:
         raise SpecError([Problem(display, 1, "(file)", f"is too large; an input may be at most "
-                                 f"{_size(MAX_INPUT_BYTES)}")])
+                                 f"{size_text(MAX_INPUT_BYTES)}")])
     written = _history_reference(content)
     if written is None:
         return InputBundle(display, "stdin", content)
     with Folder(folder) as opened:
-        data, problem = _read_data_file(opened, display, written)
+        data, problem = read_data_file(opened, display, written)
     return InputBundle(display, "stdin", content, data=(data,) if data else (),
                        problems=(problem,) if problem else ())
 
@@ -193,7 +193,7 @@ def data_file_path(folder: Folder, written: str) -> str:
     return os.path.normpath(os.path.join(base, written))
 
 
-def _read_data_file(folder: Folder, display: str, written: str) -> tuple[DataFile | None, Problem | None]:
+def read_data_file(folder: Folder, display: str, written: str) -> tuple[DataFile | None, Problem | None]:
     def problem(message: str) -> tuple[None, Problem]:
         return None, Problem(display, 0, "revenue.history", message, got=repr(written))
 
@@ -213,7 +213,7 @@ def _read_data_file(folder: Folder, display: str, written: str) -> tuple[DataFil
     except (IsADirectoryError, NotRegular):
         return problem("is not a regular file")
     except TooLarge as exc:
-        return problem(f"is too large ({_size(exc.size)}); at most {_size(MAX_DATA_BYTES)}")
+        return problem(f"is too large ({size_text(exc.size)}); at most {size_text(MAX_DATA_BYTES)}")
     except OSError as exc:
         return problem(f"cannot be read ({exc.strerror or exc})")
     return DataFile(written=written, display=shown, path=data_file_path(folder, written), content=content), None
