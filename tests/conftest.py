@@ -160,7 +160,7 @@ def _module_groups(filename: str) -> dict[str, str]:
     return groups
 
 
-if os.environ.get("REPORTGEN_TEST_CPU_LOG"):  # where the suite's CPU goes: one line per test, for tests/cpu_report.py
+if os.environ.get("REPORTGEN_TEST_CPU_LOG"):  # where the suite's CPU goes: one line per test (JSON: test, wall, cpu)
     import resource
     import time
 

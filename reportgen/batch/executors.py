@@ -1,7 +1,8 @@
 """Where jobs run: in this process, in a pool of spawned worker processes, or on a Dask cluster.
 
-Workers are spawned, never forked: vl-convert deadlocks in a forked child once the parent has used
-it. Each worker warms up once (imports, chart engine, fonts) and then builds brief after brief.
+Pool workers are forked from a forkserver that has imported what they need and used none of it
+(reportgen/processes.py), never from this process: vl-convert deadlocks in a forked child once the parent
+has used it. Each worker warms up once (chart engine, fonts) and then builds brief after brief.
 """
 
 from __future__ import annotations
@@ -12,60 +13,19 @@ from contextlib import contextmanager
 from typing import Any
 
 from reportgen.batch.job import Job, Result, run_job
+from reportgen.batch.lifeline import end_with_parent
 
 _WARM: dict[str, WarmRenderer] = {}  # the helper `watch` keeps (warm_renderer)
 
 
-def end_with_parent(interval: float = 0.25) -> None:
-    """End this process when the process that started it dies. A pool worker or the PDF helper left behind
-    by a parent killed with SIGKILL (which runs no clean-up) held about 180 MB each, with the resource
-    tracker, for as long as nobody noticed. On Linux the kernel sends SIGKILL at the parent's death
-    (PR_SET_PDEATHSIG); everywhere, a daemon thread also polls os.getppid(), which changes when the process
-    is re-parented, and ends the process with os._exit. The two cover each other: the death signal
-    is tied to the thread that spawned the worker, the poll to the process."""
-    import threading
-
-    parent = os.getppid()
-    if parent <= 1:  # already orphaned
-        os._exit(1)
-    _death_signal()
-    if os.getppid() != parent:  # the parent died before the death signal was armed
-        os._exit(1)
-
-    def watch() -> None:
-        import time
-
-        while True:
-            time.sleep(interval)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="reportgen-parent-watchdog", daemon=True).start()
-
-
-def _death_signal() -> None:
-    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; nothing elsewhere (the poll of end_with_parent remains)."""
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def pool_worker() -> None:
-    """The initializer of a spawned pool worker: tied to its parent first, then warmed up."""
-    end_with_parent()
+def pool_worker(build: int) -> None:
+    """The initializer of a pool worker: tied to the build first (its parent is the forkserver), then warmed
+    up."""
+    end_with_parent(parent=build)
     warm_worker()
 
 
-def pdf_helper() -> None:
+def pdf_helper(parent: int) -> None:
     """The initializer of the one-brief PDF helper: tied to its parent, then WeasyPrint prewarmed. It ignores
     Ctrl-C: the terminal signals the whole process group, and the parent ends the helper itself."""
     import signal
@@ -73,7 +33,7 @@ def pdf_helper() -> None:
     from reportgen.render import pdf
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    end_with_parent()
+    end_with_parent(parent=parent)
     pdf.prewarm()
 
 
@@ -130,7 +90,8 @@ def _start_helper() -> Any:
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf_helper)
+    executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=pdf_helper,
+                                   initargs=(os.getpid(),))
     try:
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     except ValueError:  # not the main thread
@@ -211,14 +172,20 @@ def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:
                 job, RuntimeError("its worker process died (killed or out of memory)"))
 
 
+# What a pool worker needs, imported once in the forkserver the workers are forked from (reportgen/processes.py),
+# not once per worker; the limited template child's modules are among them.
+POOL_PRELOAD = ["reportgen.batch.job", "reportgen.pipeline", "reportgen.charts.render", "reportgen.render.html",
+                "reportgen.render.boundary", "reportgen.render.pdf", "weasyprint", "altair", "vl_convert"]
+
+
 def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseException]]:
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
-                             initializer=pool_worker) as pool:
+    from reportgen.processes import forkserver_context
+
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=forkserver_context(POOL_PRELOAD),
+                             initializer=pool_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]

@@ -16,7 +16,6 @@ memory limit and a fresh ``TIME_LIMIT`` of CPU time for the layout.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import resource
 import signal
@@ -101,10 +100,10 @@ def _send(connection: Any, outcome: Any) -> None:
 
 
 def _context() -> Any:
-    context = multiprocessing.get_context("forkserver")
+    from reportgen.processes import forkserver_context
+
     # WeasyPrint is imported once into the forkserver, not once per brief (about 1 s each).
-    context.set_forkserver_preload(["reportgen.render.html", "reportgen.render.boundary", "weasyprint"])
-    return context
+    return forkserver_context(["reportgen.render.html", "reportgen.render.boundary", "weasyprint"])
 
 
 def _over_time(what: str, time_limit: float) -> ResourceLimitError:

@@ -2,8 +2,10 @@
 
 After ``kill -9`` of the build alone, its two spawned workers (about 180 MB each) and multiprocessing's resource
 tracker stayed for over a minute. Each worker, and the one-brief PDF helper, now ends when its parent dies
-(reportgen.batch.executors.end_with_parent: PR_SET_PDEATHSIG on Linux, and a thread that polls getppid()),
-and the resource tracker ends once no process holds its pipe any more.
+(reportgen.batch.lifeline.end_with_parent: PR_SET_PDEATHSIG on Linux, and a thread that polls getppid()),
+and the resource tracker ends once no process holds its pipe any more. Pool workers are forked from the
+build's forkserver (reportgen/processes.py), which ends when the build's end closes its pipe: the workers'
+parent is the forkserver, so they end with it.
 
 The tests start a real build in a subprocess, kill -9 the parent once its workers exist, and poll (for at most
 10 s) until every process it had started is gone.
@@ -91,6 +93,21 @@ def _spawned(pid: int) -> dict[int, str]:
     return {p: c for p, c in _children(pid).items() if "spawn_main" in c or "resource_tracker" in c}
 
 
+def _pool_workers(pid: int) -> dict[int, str]:
+    """The workers forked from the forkservers that ``pid`` started."""
+    return {worker: command for server, line in _children(pid).items() if "forkserver" in line
+            for worker, command in _children(server).items()}
+
+
+def _started(pid: int) -> dict[int, str]:
+    """Every process ``pid`` started, directly or through its forkserver."""
+    found = _children(pid)
+    for server, line in list(found.items()):
+        if "forkserver" in line:
+            found.update(_children(server))
+    return found
+
+
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.data == "pool"))
 def test_pool_workers_end_with_their_parent(case: Case, tmp_path: Path) -> None:
     inputs = tmp_path / "inputs"
@@ -99,15 +116,14 @@ def test_pool_workers_end_with_their_parent(case: Case, tmp_path: Path) -> None:
         (inputs / f"company-{i}.yaml").write_text(yaml_text(), encoding="utf-8")
     parent = _start_build(tmp_path, "inputs", "--jobs", "2")
     try:
-        assert _wait_for(lambda: sum("spawn_main" in c for c in _children(parent.pid).values()) >= 2, 60), \
-            "the build did not start its two workers"
+        assert _wait_for(lambda: len(_pool_workers(parent.pid)) >= 2, 60), "the build did not start its two workers"
         time.sleep(0.5)  # the workers are past their start-up checks, in their warm-up
-        children = _spawned(parent.pid)
+        children = _started(parent.pid)
     except BaseException:
         parent.kill()
         parent.wait()
         raise
-    assert any("resource_tracker" in c for c in children.values()) or len(children) >= 2
+    assert len(_pool_workers(parent.pid)) >= 2 and any("forkserver" in c for c in children.values())
     left = _kill_parent_and_watch(parent, children)
     assert left == [], f"still running {GONE_WITHIN:g} s after the parent was killed: {left}"
 
@@ -143,10 +159,10 @@ time.sleep(120)
 """
 _WORKER = r"""
 import time
-import reportgen.batch.executors as executors
+import reportgen.batch.lifeline as lifeline
 if {no_signal}:
-    executors._death_signal = lambda: None  # the poll alone
-executors.end_with_parent(interval={interval})
+    lifeline._death_signal = lambda: None  # the poll alone
+lifeline.end_with_parent(interval={interval})
 time.sleep(120)
 """
 
