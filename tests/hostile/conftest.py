@@ -6,4 +6,4 @@ conftest.py, and ``import conftest`` inside a test gives whichever of them pytes
 exactly that under xdist).
 """
 
-from hostilekit import background, prebuilt, secret, server, ws  # noqa: F401
+from hostilekit import background, prebuilt, secret, server, shared_batch, shared_html_batch, ws  # noqa: F401

@@ -592,13 +592,18 @@ class BriefFiles:
             svgs.append(base64.b64decode(uri).decode("utf-8"))
         return svgs
 
-    def assert_inert(self, texts: list[str] = (), *, in_pdf: bool = True, absent: list[str] = ()) -> None:
-        """The brief is whole and clean, and each of ``texts`` shows as literal text."""
+    def assert_inert(self, texts: list[str] = (), *, in_pdf: bool = True, absent: list[str] = (),
+                     pdf: bool = True) -> None:
+        """The brief is whole and clean, and each of ``texts`` shows as literal text. ``pdf``: the brief has a
+        PDF (False for a brief built with ``--format html,json``, which has none)."""
         assert self.model_json  # parses, with no NaN or Infinity
         assert markup_problems(self.html) == []
         for svg in self.chart_svgs():
             assert svg_problems(svg) == []
-        assert pdf_problems(self.reader) == []
+        assert (self.folder / "brief.pdf").is_file() == pdf
+        in_pdf = in_pdf and pdf
+        if pdf:
+            assert pdf_problems(self.reader) == []
         for text in texts:
             assert squash(text) in squash(self.html_text), f"{text!r} is not text of brief.html"
             if "<" in text or ">" in text:
@@ -608,7 +613,8 @@ class BriefFiles:
                 assert squash(text) in squash(self.pdf_text), f"{text!r} is not text of brief.pdf"
         for text in absent:
             assert text not in self.html and text not in self.html_text, f"{text!r} in brief.html"
-            assert text not in self.pdf_text and text.encode() not in self.pdf_bytes, f"{text!r} in brief.pdf"
+            if pdf:
+                assert text not in self.pdf_text and text.encode() not in self.pdf_bytes, f"{text!r} in brief.pdf"
 
 
 # --- many inert cases in one build -------------------------------------------------------------------
@@ -616,33 +622,156 @@ class BriefFiles:
 class Batch:
     """Several inputs built by one ``reportgen build DIR --json`` (one input per case, named by its id)."""
 
-    def __init__(self, root: Path, run: Run):
+    def __init__(self, root: Path, run: Run, fill: Fill | None = None, requests: list[str] | None = None):
         self.root = root
         self.run = run
+        self.fill = fill  # the URL and secret path the inputs named (the shared batches)
+        self.requests = requests  # what the recording server got while the batch was built (the shared batches)
         summary = json.loads(run.stdout)
         self.built = {Path(item["input"]).stem: item for item in summary["built"]}
         self.failed = {Path(item["input"]).stem: item for item in summary["failed"]}
 
     def brief(self, case: Case) -> BriefFiles:
-        assert case.id not in self.failed, f"{case.id} failed: {self.failed[case.id]['errors']}"
-        assert case.id in self.built, f"{case.id} was not built:\n{self.run}"
+        name = PACKED.get(case.id, case.id)
+        assert name not in self.failed, f"{case.id} ({name}) failed: {self.failed[name]['errors']}"
+        assert name in self.built, f"{case.id} ({name}) was not built:\n{self.run}"
         assert "Traceback" not in self.run.output
-        return BriefFiles(self.root / "out" / case.id)
+        return BriefFiles(self.root / "out" / name)
 
     @cached_property
     def index_html(self) -> str:
         return (self.root / "out" / "index.html").read_text(encoding="utf-8")
 
 
-def build_batch(root: Path, inputs: dict[str, str | bytes], *options: str, jobs: int = 2) -> Batch:
+def build_batch(root: Path, inputs: dict[str, str | bytes], *options: str, jobs: int = 2,
+                timeout: float = 300) -> Batch:
     folder = root / "inputs"
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in inputs.items():
         (folder / f"{name}.yaml").write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     run = reportgen("build", "inputs", "--out", "out", "--json", "--jobs", str(jobs), *options, cwd=root,
-                    timeout=300)
+                    timeout=timeout)
     assert run.code in (0, 1), str(run)
     return Batch(root, run)
+
+
+# --- the inert inputs of every family, in two builds per test run -----------------------------------------
+
+# A brief's PDF layout costs 3 to 4 s of CPU, most of a brief's cost, and every build pays its start-up (its process
+# and each pool worker import everything and warm the chart engine and WeasyPrint: about 2 s each). So the inert cases
+# of all families are built together, in as few briefs as their subjects allow (pack_cases): one build of the cases
+# whose PDF is part of their subject, one ``--format html,json`` build of those whose subject is the input's reading,
+# the model or the HTML. Each is made once per test run through ``run_once`` (shared by the xdist workers). The inputs
+# may name a local HTTP server, which records every request while the build runs, and a secret file outside the inputs
+# folder: both exist only at run time, so a family registers a function of a ``Fill`` that gives its inputs, and each
+# test reads the values back from ``Batch.fill``.
+# The output folder starts with the chart cache of the pre-built brief (the same figures as BASE): a chart whose spec
+# is BASE's is read from the cache, held to the same guard as a fresh one; a chart that shows a case's text has a spec
+# of its own, and is drawn.
+SHARED_FORMATS = {"all": (), "html": ("--format", "html,json")}
+# Two workers for the PDFs (the other xdist worker may be waiting for this batch); the HTML briefs in process,
+# where no worker imports WeasyPrint for nothing.
+SHARED_JOBS = {"all": 2, "html": 1}
+_SHARED_INPUTS: dict[str, list[Any]] = {kind: [] for kind in SHARED_FORMATS}
+
+
+@dataclasses.dataclass(frozen=True)
+class Fill:
+    """The run-time values an input names: ``{server}`` (the recording server's URL), ``{secret}`` (the path of
+    a file outside the inputs folder that holds MARKER)."""
+
+    url: str
+    secret: str
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.replace("{server}", self.url).replace("{secret}", self.secret)
+        if isinstance(value, dict):
+            return {k: self(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        return value
+
+
+def shared_inputs(kind: str = "all") -> Any:
+    """Register ``inputs(fill) -> {name: content}`` for the shared build ``kind`` ("all" formats or "html")."""
+
+    def register(inputs: Any) -> Any:
+        _SHARED_INPUTS[kind].append(inputs)
+        return inputs
+
+    return register
+
+
+PACKED: dict[str, str] = {}  # case id -> the name of the shared input that holds it (pack_cases)
+
+
+def pack_cases(family: str, changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Cases that each change a few fields of BASE, packed into as few inputs as no two cases of one input
+    change the same field (first fit, in the order given): {input name: the changes of its cases}. A packed
+    case's brief is the input's (``Batch.brief``). Sound where each case's assertions are about its own text
+    and the rest hold for the whole brief: the module says why, where it packs."""
+    packs: list[tuple[set[str], dict[str, Any], list[str]]] = []
+
+    def clash(a: str, b: str) -> bool:
+        return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+    for case_id, own in changes.items():
+        for fields, merged, ids in packs:
+            if not any(clash(a, b) for a in own for b in fields):
+                fields.update(own)
+                merged.update(own)
+                ids.append(case_id)
+                break
+        else:
+            packs.append((set(own), dict(own), [case_id]))
+    named = {}
+    for number, (_, merged, ids) in enumerate(packs, 1):
+        name = f"{family}-pack-{number}"
+        named[name] = merged
+        PACKED.update(dict.fromkeys(ids, name))
+    return named
+
+
+def _shared_batch(run_once: Any, prebuilt: Path, kind: str) -> Batch:
+    def make(root: Path) -> dict[str, Any]:
+        import tempfile
+
+        # A short path without hyphens: the texts that name it are compared with the PDF's text, and pdftotext
+        # joins a word broken at a hyphen at the end of a line ("shared-" + "all" gives "sharedall").
+        folder = Path(tempfile.mkdtemp(prefix="hostilesecret"))
+        secret = folder / "secret.txt"
+        secret.write_text(f"{MARKER}\n", encoding="utf-8")
+        server = Server()
+        try:
+            fill = Fill(server.url, str(secret))
+            inputs: dict[str, str | bytes] = {}
+            for function in _SHARED_INPUTS[kind]:
+                own = function(fill)
+                assert not set(own) & set(inputs), f"two families name the same input: {set(own) & set(inputs)}"
+                inputs.update(own)
+            shutil.copytree(prebuilt / ".reportgen" / "charts", root / "out" / ".reportgen" / "charts")
+            batch = build_batch(root, inputs, *SHARED_FORMATS[kind], jobs=SHARED_JOBS[kind], timeout=900)
+        finally:
+            server.close()
+            shutil.rmtree(folder)  # it is read, if ever, while the batch builds
+        return {"run": dataclasses.asdict(batch.run), "url": fill.url, "secret": fill.secret,
+                "requests": server.requests}
+
+    root, result = run_once(f"hostile-shared-{kind}", make)
+    return Batch(root, Run(**result["run"]), Fill(result["url"], result["secret"]), result["requests"])
+
+
+@pytest.fixture(scope="session")
+def shared_batch(run_once: Any, prebuilt: Path) -> Batch:
+    """The inert inputs of every family whose PDF is part of the subject, built once per test run."""
+    return _shared_batch(run_once, prebuilt, "all")
+
+
+@pytest.fixture(scope="session")
+def shared_html_batch(run_once: Any, prebuilt: Path) -> Batch:
+    """The inert inputs whose subject is the input's reading, the model or the HTML: ``--format html,json``."""
+    return _shared_batch(run_once, prebuilt, "html")
 
 
 def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:

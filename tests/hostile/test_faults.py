@@ -314,14 +314,17 @@ def test_second_build_while_one_runs(case: Case, background: Background) -> None
 @pytest.mark.slow
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-worker-killed"))
 def test_worker_killed_mid_brief(case: Case, ws: Workspace) -> None:
-    """Four briefs on two workers; at the first finished brief, one worker is killed (SIGKILL). The briefs it
-    had not finished are retried or fail with a clear message; every other brief is built, whole."""
+    """Three briefs on two workers (so one waits in the queue); at the first finished brief, one worker is
+    killed (SIGKILL). The briefs it had not finished are retried or fail with a clear message; every other brief
+    is built, whole. The inputs differ from the pre-built brief's only in the company's name: their charts
+    but one (which shows the name) come from the workspace's chart cache, so the CPU goes to the workers'
+    start-ups and the layouts, which the kill is about, not to drawing charts."""
     from reportgen.batch.options import BuildOptions
     from reportgen.batch.orchestrate import build
 
-    names = [f"co{i}" for i in range(4)]
+    names = [f"co{i}" for i in range(3)]
     for i, name in enumerate(names):
-        ws.write(yaml_text(**{"company.name": f"Company {i}", "valuation.post_money": 12000 + i}), f"{name}.yaml")
+        ws.write(yaml_text(**{"company.name": f"Company {i}"}), f"{name}.yaml")
     existing = {p.pid for p in multiprocessing.active_children()}
     killed: list[int] = []
 
@@ -338,7 +341,7 @@ def test_worker_killed_mid_brief(case: Case, ws: Workspace) -> None:
     assert sorted(by_name) == names
     for result in report.failed:
         assert any("worker process died" in e for e in result.errors), result.errors
-    assert len(report.built) >= 3
+    assert len(report.built) >= len(names) - 1
     assert report.exit_code == (1 if report.failed else 0)
     manifest = json.loads((ws.out / ".reportgen" / "manifest.json").read_text())
     for result in report.built:
@@ -357,12 +360,13 @@ def test_worker_killed_mid_brief(case: Case, ws: Workspace) -> None:
 # --- what a killed build left behind ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "f-leftover-temp-files"))
-def test_leftover_temp_files_are_removed(case: Case, ws: Workspace) -> None:
+def test_leftover_temp_files_are_removed(case: Case, ws: Workspace, changed_charts: Path) -> None:
     leftovers = [ws.out / "acme" / ".tmp-k1ll3d-brief.pdf", ws.out / "acme" / "charts" / ".tmp-x-cash.svg",
                  ws.out / ".tmp-y-index.html", ws.out / ".reportgen" / ".tmp-z-manifest.json"]
     for path in leftovers:
         path.write_bytes(b"%PDF-1.7 half a file")
     ws.write(CHANGED)
+    warm(ws, changed_charts)  # the charts are not this case's subject: read from the cache, not drawn
     run = ws.build()
     assert run.code == 0, str(run)
     assert [p for p in leftovers if p.exists()] == []

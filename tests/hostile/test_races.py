@@ -54,13 +54,15 @@ CASES = [
 ]
 
 _SWAPPER = r"""
-import ctypes, os, sys, time
+import ctypes, os, signal, sys, time
 a, b, seconds = sys.argv[1].encode(), sys.argv[2].encode(), float(sys.argv[3])
 libc = ctypes.CDLL(None, use_errno=True)
+stop = []
+signal.signal(signal.SIGTERM, lambda *_: stop.append(1))  # the reads it races with are over
 print("ready", flush=True)
 end = time.monotonic() + seconds
 count = 0
-while time.monotonic() < end:
+while time.monotonic() < end and not stop:
     if libc.renameat2(-100, a, -100, b, 2) != 0:  # AT_FDCWD, RENAME_EXCHANGE
         sys.exit(f"renameat2: {os.strerror(ctypes.get_errno())}")
     count += 1
@@ -83,8 +85,9 @@ def _exchange_supported(folder: Path) -> bool:
 
 
 @contextlib.contextmanager
-def swapping(a: Path, b: Path, seconds: float) -> Iterator[subprocess.Popen]:
-    """Exchange ``a`` and ``b`` in a separate process, as fast as it can, for ``seconds``."""
+def swapping(a: Path, b: Path, seconds: float, until_done: bool = False) -> Iterator[subprocess.Popen]:
+    """Exchange ``a`` and ``b`` in a separate process, as fast as it can, for ``seconds``; with ``until_done``,
+    at most ``seconds``: it stops when the block ends (a spinning swapper costs a core for as long as it runs)."""
     if not _exchange_supported(a.parent):
         pytest.skip("renameat2(RENAME_EXCHANGE) is not supported here")
     process = subprocess.Popen([sys.executable, "-c", _SWAPPER, str(a), str(b), str(seconds)],
@@ -94,6 +97,8 @@ def swapping(a: Path, b: Path, seconds: float) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:
+        if until_done and process.poll() is None:
+            process.terminate()
         try:
             _, err = process.communicate(timeout=seconds + 30)
         except subprocess.TimeoutExpired:
@@ -257,7 +262,9 @@ def test_planner_hashes_never_see_the_outside_file(case: Case, tmp_path: Path) -
 def test_one_racing_input_fails_alone(case: Case, tmp_path: Path) -> None:
     """12 inputs, one of them swapped for a link to an outside file during the whole build: the build ends
     with exit 0 or 1 and no traceback, the 11 others are built, and the racing one is built from its own file
-    or fails with its located error. Nothing of the outside file is shown."""
+    or fails with its located error. Nothing of the outside file is shown. Two builds: one in a pool of two
+    workers (which read the inputs the planner hashed), one in process (where an exception the build does not
+    catch would end it with a traceback). The swapper runs while they do, and stops when they end."""
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     names = [f"company-{i:02d}" for i in range(12)]
@@ -266,9 +273,10 @@ def test_one_racing_input_fails_alone(case: Case, tmp_path: Path) -> None:
     (tmp_path / "elsewhere").mkdir()
     os.symlink(_secret_yaml(tmp_path / "elsewhere"), inputs / ".swap.yaml")
     racer = names[5]
-    with swapping(inputs / f"{racer}.yaml", inputs / ".swap.yaml", 25):
-        runs = [reportgen("build", "inputs", "--out", "out", "--json", "--jobs", "2", "--format", "json",
-                          "--force", cwd=tmp_path, timeout=120) for _ in range(2)]
+    with swapping(inputs / f"{racer}.yaml", inputs / ".swap.yaml", 120, until_done=True) as swapper:
+        runs = [reportgen("build", "inputs", "--out", "out", "--json", "--jobs", jobs, "--format", "json",
+                          "--force", cwd=tmp_path, timeout=120) for jobs in ("2", "1")]
+        assert swapper.poll() is None, "the swapper stopped before the builds ended"
     for run in runs:
         assert run.code in (0, 1), str(run)
         assert "Traceback" not in run.output and "internal error" not in run.output, str(run)

@@ -18,14 +18,16 @@ from hostilekit import (
     Batch,
     BriefFiles,
     Case,
+    Fill,
     Server,
     Workspace,
     assert_located,
-    build_batch,
     extending,
     line_of,
+    pack_cases,
     params,
     reportgen,
+    shared_inputs,
     write_templates,
     yaml_text,
 )
@@ -131,25 +133,34 @@ def _fill(value: object, server: Server, secret: Path) -> object:
 
 # --- text ----------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory: pytest.TempPathFactory, server: Server, secret: Path) -> Batch:
+# The text cases share inputs, each case in fields no other case of its input writes (2 briefs, not 6). Sound,
+# because each case's assertion is about its own text (shown as text in the HTML and the PDF), and what holds
+# for the whole brief (no element, request or PDF action came from it; nothing of the secret file or
+# /etc/passwd in it) is only stricter with more of these texts in one brief.
+_PACKS = pack_cases(F, {case.id: case.data for case in TEXT_CASES})
+
+
+@shared_inputs()
+def _text_inputs(fill: Fill) -> dict[str, str]:
     inputs = {}
-    for case in TEXT_CASES:
+    for name, texts in _PACKS.items():
         changes, sources = {}, {"valuation.post_money": "Press reports of the Series C"}
-        for path, text in _fill(case.data, server, secret).items():
+        for path, text in fill(texts).items():
             if path.startswith("sources."):
                 sources[path[len("sources."):]] = text
             else:
                 changes[path] = text
-        inputs[case.id] = yaml_text(**changes, sources=sources)
-    return build_batch(tmp_path_factory.mktemp("references"), inputs)
+        inputs[name] = yaml_text(**changes, sources=sources)
+    return inputs
 
 
 @pytest.mark.parametrize("case", params(TEXT_CASES))
-def test_text_stays_text(case: Case, batch: Batch, server: Server, secret: Path) -> None:
-    brief = batch.brief(case)
-    brief.assert_inert(list(_fill(case.data, server, secret).values()), absent=[MARKER, "root:x:0:0"])
-    assert server.requests == []
+def test_text_stays_text(case: Case, shared_batch: Batch) -> None:
+    """The shared batch's server recorded every request while it built; its secret file was outside the inputs."""
+    brief = shared_batch.brief(case)
+    assert shared_batch.fill is not None
+    brief.assert_inert(list(shared_batch.fill(case.data).values()), absent=[MARKER, "root:x:0:0"])
+    assert shared_batch.requests == []
 
 
 # --- data-file paths and the input file itself -----------------------------------------------------------
@@ -246,7 +257,10 @@ def test_template_reference(case: Case, ws: Workspace, server: Server, secret: P
     # HTML brief's check refuses such markup before the PDF is laid out; see the end of this test).
     pdf_only = ("--format", "pdf") if case.id.startswith(("r-tpl-img-", "r-tpl-attachment")) else ()
     if case.outcome == "error":
-        options = ["--templates", templates, *pdf_only] + (["--strict"] if case.id.endswith("-strict") else [])
+        # The guards' refusals come while the folder is read and the HTML renders: the HTML brief alone shows them
+        # (with --format pdf, the strict cases' subject is the PDF's fetcher).
+        options = ["--templates", templates, *(pdf_only or ("--format", "html"))] + (
+            ["--strict"] if case.id.endswith("-strict") else [])
         run = ws.expect_error(*options)
         assert MARKER not in run.output
         _assert_template_error_located(case, run.output)
