@@ -81,3 +81,16 @@ class OutputFolderError(ReportgenError):
 
 class UsageError(ReportgenError):
     """The command line asked for something impossible (exit 2)."""
+
+
+def reraise_interrupt(exc: BaseException) -> None:
+    """Raise the KeyboardInterrupt behind ``exc``, if there is one. A Ctrl-C that lands while an extension
+    module imports comes back as that module's ImportError (numpy: "failed to import"); it is still a Ctrl-C,
+    not a failed brief."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            raise KeyboardInterrupt from exc
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__

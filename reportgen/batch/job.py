@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reportgen.errors import Problem, ReportgenError, SpecError, StrictError
+from reportgen.errors import Problem, ReportgenError, SpecError, StrictError, reraise_interrupt
 
 if TYPE_CHECKING:  # the render stack is imported by workers only, never by a no-op build
     from reportgen.contract.source import InputBundle
@@ -84,6 +84,7 @@ def run_job(job: Job, pdf_executor: Any = None) -> Result:
     except MemoryError:
         result.errors = [f"{bundle.display}: out of memory while building the brief"]
     except Exception as exc:  # a bug of ours: say so, with the place, but keep the batch going
+        reraise_interrupt(exc)
         where = traceback.extract_tb(exc.__traceback__)[-1]
         result.errors = [f"{bundle.display}: internal error {type(exc).__name__}: {exc} "
                          f"(at {where.filename}:{where.lineno}; please report it)"]

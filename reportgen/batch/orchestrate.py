@@ -217,6 +217,9 @@ def _job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job | Res
         return failed_to_read(item.input, item.name, Problem(display, 1, "(file)",
                                                              f"cannot be read ({exc.strerror or exc})"))
     except Exception as exc:  # a bug of ours: say so, with the place, but keep the batch going
+        from reportgen.errors import reraise_interrupt
+
+        reraise_interrupt(exc)
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return Result(item.input, item.name, item.key, "failed", errors=[
             f"{display}: internal error {type(exc).__name__}: {exc} (at {where.filename}:{where.lineno}; "

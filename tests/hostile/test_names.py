@@ -251,3 +251,20 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(case: Case, ws: Workspac
         lines = [line for line in output.splitlines() if line.strip()]
         assert len(lines) == 1 and re.match(r"^reportgen: interrupted; ", lines[0]), output
     assert interrupted >= 3
+
+
+def test_a_ctrl_c_that_lands_in_an_import_is_still_a_ctrl_c() -> None:
+    """Seen under load: a Ctrl-C while numpy imports came back as numpy's ImportError ("failed to import"),
+    and the build reported an internal error with exit 1 instead of stopping with 130. A build that catches
+    an unexpected exception raises the Ctrl-C behind it (reportgen.errors.reraise_interrupt)."""
+    from reportgen.errors import reraise_interrupt
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as inner:
+            raise ImportError("numpy._core.multiarray failed to import") from inner
+    except ImportError as wrapped:
+        with pytest.raises(KeyboardInterrupt):
+            reraise_interrupt(wrapped)
+    reraise_interrupt(ValueError("an ordinary failure"))  # nothing behind it: the caller reports it
