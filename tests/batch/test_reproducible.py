@@ -1,4 +1,4 @@
-"""The same inputs give byte-identical files: in two folders, alone or in a batch of 10, locally or on
+"""The same inputs give byte-identical files: in two folders, alone or in a batch of 6, locally or on
 Dask; and ``reportgen verify`` tells an intact folder from a tampered one."""
 
 from __future__ import annotations
