@@ -64,6 +64,15 @@ def copy_outputs(source: Path, target: Path) -> Path:
     return target
 
 
+def with_chart_cache(outputs: Path, out: Path) -> Path:
+    """``out``, a fresh output folder holding only the chart cache of the session build (its .reportgen/charts):
+    a build into it of an example the session built reads that example's charts from the cache, held to the same
+    guard, instead of drawing them (about 2 CPU-s a brief). For the builds whose subject is not the charts (a
+    template override, --strict, a PDF variant); the tests of the charts and of reproducibility draw their own."""
+    shutil.copytree(outputs / ".reportgen" / "charts", out / ".reportgen" / "charts", copy_function=shutil.copy2)
+    return out
+
+
 # --- one built brief -----------------------------------------------------------------------------------
 
 class Brief:
