@@ -50,6 +50,25 @@ def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
+def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = False,
+               formats: tuple[str, ...] = ("html", "json")) -> Run:
+    """What ``reportgen build INPUT --out OUT --templates TEMPLATES [--strict] --format html,json`` does, done
+    by the library in this process (``reportgen.build``), for the tests whose subject is what a template
+    override makes of the brief rather than the command line: a command costs an interpreter and the start of
+    the template child's forkserver, which preloads WeasyPrint (about 3 CPU-s together); here the forkserver
+    starts once per test process. The result reads like a command's: its exit code, and every error and
+    warning of the build, one a line, as its output."""
+    from reportgen import BuildOptions, build
+
+    options = BuildOptions(out_dir=str(out), formats=formats, strict=strict, templates_dir=str(templates), jobs=1)
+    report = build([str(ROOT / input_file)], options)
+    lines = [f"error: {error}" for result in report.failed for error in result.errors]
+    lines += [f"warning: {warning}" for result in report.built for warning in result.warnings]
+    shown = ["build", input_file, "--out", str(out), "--templates", str(templates), *(["--strict"] if strict else []),
+             "--format", ",".join(formats), "(in process)"]
+    return Run(shown, report.exit_code, "", "\n".join(lines))
+
+
 def builtin(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 

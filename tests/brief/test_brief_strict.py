@@ -6,7 +6,9 @@ The failures the templates' HTML shows (numbers, undefined variables, stylesheet
 ``--format html,json``: they fail before any PDF would be laid out (a strict failure otherwise waits for the
 layout), so the PDF adds nothing to them. The lenient build and the missing asset (the PDF's own check) are
 built in every format. The builds of the example into a fresh folder read its charts from the session's cache
-(briefkit.with_chart_cache): the charts are not what these tests are about.
+(briefkit.with_chart_cache): the charts are not what these tests are about. The command line is run end to end
+by the unformatted-number builds and the missing asset; the undefined-variable and stylesheet cases call the
+library in the test's process (briefkit.build_here), the same build without a command's start-up.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ import re
 from pathlib import Path
 
 import pytest
-from briefkit import BRIEF_FILES, builtin, copy_outputs, reportgen, snapshot, with_chart_cache, write_templates
+from briefkit import (
+    BRIEF_FILES,
+    build_here,
+    builtin,
+    copy_outputs,
+    reportgen,
+    snapshot,
+    with_chart_cache,
+    write_templates,
+)
 
 STEM = "anthropic-2026"
 INPUT = f"inputs/{STEM}.yaml"
@@ -114,8 +125,7 @@ def test_undefined_variable_fails_naming_template_and_line(tmp_path, outputs, ca
         source = "".join([*lines[: line - 1], statement + "\n", *lines[line - 1:]])
     templates = _templates(tmp_path, {name: source})
     out = with_chart_cache(outputs, tmp_path / "out")
-    run = reportgen("build", INPUT, "--out", out, "--templates", templates, *(["--strict"] if strict else []),
-                    *HTML_ONLY)
+    run = build_here(INPUT, out, templates, strict=strict)
     assert run.code == 1, str(run)
     assert f"{name}:{line}:" in run.output and variable in run.output and "Undefined" in run.output, str(run)
     assert not (out / STEM).exists()
@@ -133,7 +143,7 @@ CSS_LOADS = {
 def test_css_override_that_loads_something_fails(tmp_path, outputs, case):
     name, css = CSS_LOADS[case]
     out = with_chart_cache(outputs, tmp_path / "out")
-    run = reportgen("build", INPUT, "--out", out, "--templates", _templates(tmp_path, {name: css}), *HTML_ONLY)
+    run = build_here(INPUT, out, _templates(tmp_path, {name: css}))
     assert run.code == 1, str(run)
     assert f"stylesheet {name.split('/')[-1]}" in run.output and "external resource" in run.output, str(run)
     assert not (out / STEM).exists()

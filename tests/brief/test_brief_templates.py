@@ -1,9 +1,10 @@
 """``--templates`` overrides block by block and file by file, and the promise that survives any
 override: a build that succeeds writes an HTML brief with no external reference and no script.
 
-The overrides read in the PDF are built in every format; the promise about the HTML brief is checked on
-``--format html,json`` builds (their subject is the HTML). Every build reads the example's charts from the
-session's chart cache (briefkit.with_chart_cache): the charts are not what these tests are about.
+The overrides read in the PDF are built in every format, by the command; the promise about the HTML brief is
+checked on html and json builds (their subject is the HTML), made by the library in the test's process
+(briefkit.build_here: the same build without a command's start-up). Every build reads the example's charts from
+the session's chart cache (briefkit.with_chart_cache): the charts are not what these tests are about.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from briefkit import (
     APPENDIX_TITLE,
     SECTION_TITLES,
     Brief,
+    build_here,
     builtin,
     contents_entries,
     external_references,
@@ -107,26 +109,26 @@ def _footer(markup: str) -> str:
         "</footer>{% endblock %}\n"
 
 
-HOLES = {  # the files of the override, and the build's options besides --format html,json
+HOLES = {  # the files of the override, and whether the build is --strict
     "css-image-set": pytest.param(
         {"assets/brief.css": builtin("assets/brief.css") + 'body { background-image: image-set("missing.png" 1x); }'},
-        ()),
+        False),
     "img-html-only-strict": pytest.param(
-        {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, ("--strict",)),
+        {"brief.html.j2": _footer('<img src="assets/nope.png" alt="Logo">')}, True),
     "img-template-asset-strict": pytest.param(
-        {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}, ("--strict",)),
+        {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}, True),
     "script-strict": pytest.param(
-        {"brief.html.j2": _footer('<script>console.log("hi")</script>')}, ("--strict",)),
+        {"brief.html.j2": _footer('<script>console.log("hi")</script>')}, True),
     "link-stylesheet-strict": pytest.param(
-        {"brief.html.j2": _footer('<link rel="stylesheet" href="extra.css">')}, ("--strict",)),
+        {"brief.html.j2": _footer('<link rel="stylesheet" href="extra.css">')}, True),
 }
 
 
-@pytest.mark.parametrize(("files", "options"), list(HOLES.values()), ids=list(HOLES))
-def test_override_either_fails_or_keeps_the_html_self_contained(tmp_path: Path, outputs, files, options):
+@pytest.mark.parametrize(("files", "strict"), list(HOLES.values()), ids=list(HOLES))
+def test_override_either_fails_or_keeps_the_html_self_contained(tmp_path: Path, outputs, files, strict):
     templates = write_templates(tmp_path / "templates", files)
     out = with_chart_cache(outputs, tmp_path / "out")
-    run = reportgen("build", INPUT, "--out", out, "--templates", templates, "--format", "html,json", *options)
+    run = build_here(INPUT, out, templates, strict=strict)
     html = out / STEM / "brief.html"
     if run.code == 0:
         assert external_references(html.read_text(encoding="utf-8")) == [], str(run)
@@ -141,7 +143,7 @@ def test_template_asset_image_is_inlined_in_the_html(tmp_path: Path, outputs):
     files = {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}
     templates = write_templates(tmp_path / "templates", files)
     out = with_chart_cache(outputs, tmp_path / "out")
-    run = reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates, "--format", "html,json")
+    run = build_here(INPUT, out, templates, strict=True)
     assert run.code == 0, str(run)
     html = (out / STEM / "brief.html").read_text(encoding="utf-8")
     assert f'<img src="data:image/png;base64,{base64.b64encode(PNG).decode()}" alt="Logo">' in html
