@@ -69,6 +69,19 @@ def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = Fa
     return Run(shown, report.exit_code, "", "\n".join(lines))
 
 
+def render_here(input_file: str, outputs: Path, scratch: Path, **options: Any) -> dict[str, bytes]:
+    """The files of one brief (relative path -> bytes) as the library makes them in this process
+    (``reportgen.render_brief`` with ``RenderOptions(**options)``), its charts read from a copy (in ``scratch``)
+    of the session build's chart cache: for the tests of the PDF writer's variants, where a command would cost an
+    interpreter and a helper process that imports WeasyPrint. A build writes these same bytes (the PDF/A test
+    compares them with a command's)."""
+    from reportgen import RenderOptions, render_brief
+
+    cache = scratch / "chart-cache"
+    shutil.copytree(outputs / ".reportgen" / "charts", cache, copy_function=shutil.copy2)
+    return render_brief(ROOT / input_file, RenderOptions(chart_cache_dir=str(cache), **options)).files
+
+
 def builtin(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
