@@ -50,8 +50,17 @@ class Background:
         self.stderr_path = logs / "stderr.txt"
         self._out = self.stdout_path.open("wb")
         self._err = self.stderr_path.open("wb")
-        self.process = subprocess.Popen(argv, cwd=cwd, stdout=self._out, stderr=self._err, env=env(),
-                                        start_new_session=True)
+        # A SIGINT ignored here (pytest started in the background by a shell without job control) would be
+        # ignored by the command too, which then never sees the Ctrl-C a test sends it: it gets the default.
+        ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+        try:
+            self.process = subprocess.Popen(argv, cwd=cwd, stdout=self._out, stderr=self._err, env=env(),
+                                            start_new_session=True)
+        finally:
+            if ignored:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
         self.pid = self.process.pid
 
     @property

@@ -1,4 +1,4 @@
-"""A batch of 10 inputs, 2 of them invalid: what is built, what is reported, and what a rebuild with
+"""A batch of 6 inputs, 2 of them invalid: what is built, what is reported, and what a rebuild with
 nothing changed does (nothing, without importing the rendering stack)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_batch_builds_every_valid_input_and_fails_the_two_invalid(batch: Batch) 
     assert names["failed"] == sorted(v.stem for v in batch.invalid), str(run)
     assert names["skipped"] == []
     assert summary["exit_code"] == 1
-    assert len(batch.valid) == 8
+    assert len(batch.valid) == 4
 
     built = sorted(p.name for p in batch.out.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert built == sorted(v.stem for v in batch.valid), "a folder for a failed input, or one missing"
@@ -43,7 +43,7 @@ def test_batch_builds_every_valid_input_and_fails_the_two_invalid(batch: Batch) 
 
 
 def test_batch_outputs_are_distinct_and_each_is_its_own_input(batch: Batch) -> None:
-    """The 8 briefs are 8 different documents: each model.json carries its own input's name and
+    """The 4 briefs are 4 different documents: each model.json carries its own input's name and
     price (a batch that wrote one company's figures into another's folder fails here)."""
     import json
 
@@ -69,7 +69,7 @@ def test_json_summary_gives_each_error_located(batch: Batch) -> None:
 
 
 def test_rebuild_of_the_batch_reports_the_errors_and_touches_nothing(batch: Batch, tmp_path: Path) -> None:
-    """All 10 again into a copy: 0 built, 8 up to date, the 2 failures listed again with file:line:
+    """All 6 again into a copy: 0 built, 4 up to date, the 2 failures listed again with file:line:
     field in the plain summary, exit 1, and not one file rewritten."""
     copy_tree(batch.inputs, tmp_path / "inputs")
     out = copy_tree(batch.out, tmp_path / "outputs")
@@ -77,8 +77,8 @@ def test_rebuild_of_the_batch_reports_the_errors_and_touches_nothing(batch: Batc
     run = reportgen("build", "inputs", "--out", "outputs", cwd=tmp_path)
     skip_if_templates_changed(batch.templates, "an up-to-date rebuild")
     assert run.code == 1, str(run)
-    assert counts(run.stderr) == (0, 8, 2), str(run)
-    assert re.search(r"^plan: 2 to build, 8 up to date$", run.stderr, re.MULTILINE), str(run)
+    assert counts(run.stderr) == (0, 4, 2), str(run)
+    assert re.search(r"^plan: 2 to build, 4 up to date$", run.stderr, re.MULTILINE), str(run)
     for variant in batch.invalid:
         line, field = variant.invalid  # type: ignore[misc]
         assert re.search(rf"^error: {re.escape(variant.relative)}:{line}: {re.escape(field)}: ", run.stderr,
@@ -94,7 +94,7 @@ def test_noop_rebuild_builds_nothing_changes_nothing_imports_nothing_heavy(batch
     run, modules = modules_after_cli(["build", *valid, "--out", "outputs"], cwd=tmp_path)
     skip_if_templates_changed(batch.templates, "a no-op rebuild")
     assert run.code == 0, str(run)
-    assert counts(run.stderr) == (0, 8, 0), str(run)
+    assert counts(run.stderr) == (0, 4, 0), str(run)
     assert snapshot(out) == before, "a no-op build rewrote files"
     assert {m for m in HEAVY_MODULES if modules[m]} == set(), modules
     assert not modules["reportgen.render"] and not modules["reportgen.charts"], modules

@@ -171,7 +171,9 @@ def test_two_builds_with_one_edit_archive_one_version_and_feed_one_entry(tmp_pat
 
     inputs = _copy_examples(tmp_path)
     out = tmp_path / "outputs"
-    options = ("--format", "html,json", "--site-url", "https://intra.example/briefs/")
+    # --jobs 1: the briefs in the command's process (a pool's workers would first start the chart engine and
+    # WeasyPrint, about 3 CPU-s each); the archive, feed and index are what this test is about
+    options = ("--format", "html,json", "--site-url", "https://intra.example/briefs/", "--jobs", "1")
     first = reportgen("build", inputs, "--out", out, *options, cwd=tmp_path)
     assert first.code == 0, str(first)
     published = (out / "meridian-2026" / "model.json").read_bytes()

@@ -50,6 +50,38 @@ def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
+def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = False,
+               formats: tuple[str, ...] = ("html", "json")) -> Run:
+    """What ``reportgen build INPUT --out OUT --templates TEMPLATES [--strict] --format html,json`` does, done
+    by the library in this process (``reportgen.build``), for the tests whose subject is what a template
+    override makes of the brief rather than the command line: a command costs an interpreter and the start of
+    the template child's forkserver, which preloads WeasyPrint (about 3 CPU-s together); here the forkserver
+    starts once per test process. The result reads like a command's: its exit code, and every error and
+    warning of the build, one a line, as its output."""
+    from reportgen import BuildOptions, build
+
+    options = BuildOptions(out_dir=str(out), formats=formats, strict=strict, templates_dir=str(templates), jobs=1)
+    report = build([str(ROOT / input_file)], options)
+    lines = [f"error: {error}" for result in report.failed for error in result.errors]
+    lines += [f"warning: {warning}" for result in report.built for warning in result.warnings]
+    shown = ["build", input_file, "--out", str(out), "--templates", str(templates), *(["--strict"] if strict else []),
+             "--format", ",".join(formats), "(in process)"]
+    return Run(shown, report.exit_code, "", "\n".join(lines))
+
+
+def render_here(input_file: str, outputs: Path, scratch: Path, **options: Any) -> dict[str, bytes]:
+    """The files of one brief (relative path -> bytes) as the library makes them in this process
+    (``reportgen.render_brief`` with ``RenderOptions(**options)``), its charts read from a copy (in ``scratch``)
+    of the session build's chart cache: for the tests of the PDF writer's variants, where a command would cost an
+    interpreter and a helper process that imports WeasyPrint. A build writes these same bytes (the PDF/A test
+    compares them with a command's)."""
+    from reportgen import RenderOptions, render_brief
+
+    cache = scratch / "chart-cache"
+    shutil.copytree(outputs / ".reportgen" / "charts", cache, copy_function=shutil.copy2)
+    return render_brief(ROOT / input_file, RenderOptions(chart_cache_dir=str(cache), **options)).files
+
+
 def builtin(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
@@ -62,6 +94,15 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 def copy_outputs(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, copy_function=shutil.copy2)
     return target
+
+
+def with_chart_cache(outputs: Path, out: Path) -> Path:
+    """``out``, a fresh output folder holding only the chart cache of the session build (its .reportgen/charts):
+    a build into it of an example the session built reads that example's charts from the cache, held to the same
+    guard, instead of drawing them (about 2 CPU-s a brief). For the builds whose subject is not the charts (a
+    template override, --strict, a PDF variant); the tests of the charts and of reproducibility draw their own."""
+    shutil.copytree(outputs / ".reportgen" / "charts", out / ".reportgen" / "charts", copy_function=shutil.copy2)
+    return out
 
 
 # --- one built brief -----------------------------------------------------------------------------------

@@ -1,6 +1,15 @@
 """``--strict`` with ``--templates`` overrides: an unformatted number, an undefined variable, CSS that
 loads something and an asset the PDF cannot load each fail the build with a message that names the
-problem, and a failed build writes nothing. Without --strict the unformatted number is a warning."""
+problem, and a failed build writes nothing. Without --strict the unformatted number is a warning.
+
+The failures the templates' HTML shows (numbers, undefined variables, stylesheets) are built as
+``--format html,json``: they fail before any PDF would be laid out (a strict failure otherwise waits for the
+layout), so the PDF adds nothing to them. The lenient build and the missing asset (the PDF's own check) are
+built in every format. The builds of the example into a fresh folder read its charts from the session's cache
+(briefkit.with_chart_cache): the charts are not what these tests are about. The command line is run end to end
+by the unformatted-number builds and the missing asset; the undefined-variable and stylesheet cases call the
+library in the test's process (briefkit.build_here), the same build without a command's start-up.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +17,20 @@ import re
 from pathlib import Path
 
 import pytest
-from briefkit import BRIEF_FILES, builtin, copy_outputs, reportgen, snapshot, write_templates
+from briefkit import (
+    BRIEF_FILES,
+    build_here,
+    builtin,
+    copy_outputs,
+    reportgen,
+    snapshot,
+    with_chart_cache,
+    write_templates,
+)
 
 STEM = "anthropic-2026"
 INPUT = f"inputs/{STEM}.yaml"
+HTML_ONLY = ("--format", "html,json")  # where the failure is in the HTML: no PDF to lay out
 
 # The outlook section with four numbers that no filter formatted: a Fig printed raw, a literal in the
 # template's text, a printf-formatted value and arithmetic on a value.
@@ -39,7 +58,7 @@ def strict_unformatted(tmp_path_factory, outputs):
     templates = write_templates(base / "templates", {"sections/outlook.html.j2": UNFORMATTED})
     out = copy_outputs(outputs, base / "outputs")
     before = snapshot(out)
-    run = reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates)
+    run = reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates, *HTML_ONLY)
     return run, before, snapshot(out), templates
 
 
@@ -60,7 +79,7 @@ def test_strict_failure_leaves_the_previous_brief_untouched(strict_unformatted):
 def fresh_failure(strict_unformatted, tmp_path_factory):
     *_, templates = strict_unformatted
     out = tmp_path_factory.mktemp("fresh") / "outputs"
-    return reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates), out
+    return reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates, *HTML_ONLY), out
 
 
 def test_strict_failure_into_a_fresh_folder_writes_no_brief(fresh_failure):
@@ -75,9 +94,9 @@ def test_strict_failure_into_a_fresh_folder_writes_no_file(fresh_failure):
     assert not out.exists() or snapshot(out) == {}  # reportgen's own .reportgen/ (lock, cache) aside
 
 
-def test_without_strict_the_unformatted_number_is_a_printed_warning(strict_unformatted, tmp_path):
+def test_without_strict_the_unformatted_number_is_a_printed_warning(strict_unformatted, outputs, tmp_path):
     *_, templates = strict_unformatted
-    out = tmp_path / "lenient"
+    out = with_chart_cache(outputs, tmp_path / "lenient")
     run = reportgen("build", INPUT, "--out", out, "--templates", templates)
     assert run.code == 0, str(run)
     assert "warning" in run.output
@@ -96,7 +115,7 @@ UNDEFINED = {
 
 @pytest.mark.parametrize(("case", "strict"), [("section", False), ("section", True), ("partial", True),
                                               ("block", False)])
-def test_undefined_variable_fails_naming_template_and_line(tmp_path, case, strict):
+def test_undefined_variable_fails_naming_template_and_line(tmp_path, outputs, case, strict):
     name, line, statement, variable = UNDEFINED[case]
     if statement is None:
         source = ('{% extends "default:brief.html.j2" %}\n{% block cover %}\n<header class="cover">\n'
@@ -105,8 +124,8 @@ def test_undefined_variable_fails_naming_template_and_line(tmp_path, case, stric
         lines = builtin(name).splitlines(keepends=True)
         source = "".join([*lines[: line - 1], statement + "\n", *lines[line - 1:]])
     templates = _templates(tmp_path, {name: source})
-    out = tmp_path / "out"
-    run = reportgen("build", INPUT, "--out", out, "--templates", templates, *(["--strict"] if strict else []))
+    out = with_chart_cache(outputs, tmp_path / "out")
+    run = build_here(INPUT, out, templates, strict=strict)
     assert run.code == 1, str(run)
     assert f"{name}:{line}:" in run.output and variable in run.output and "Undefined" in run.output, str(run)
     assert not (out / STEM).exists()
@@ -121,10 +140,10 @@ CSS_LOADS = {
 
 
 @pytest.mark.parametrize("case", CSS_LOADS)
-def test_css_override_that_loads_something_fails(tmp_path, case):
+def test_css_override_that_loads_something_fails(tmp_path, outputs, case):
     name, css = CSS_LOADS[case]
-    out = tmp_path / "out"
-    run = reportgen("build", INPUT, "--out", out, "--templates", _templates(tmp_path, {name: css}))
+    out = with_chart_cache(outputs, tmp_path / "out")
+    run = build_here(INPUT, out, _templates(tmp_path, {name: css}))
     assert run.code == 1, str(run)
     assert f"stylesheet {name.split('/')[-1]}" in run.output and "external resource" in run.output, str(run)
     assert not (out / STEM).exists()
@@ -134,8 +153,8 @@ MISSING_ASSET = ('{% extends "default:brief.html.j2" %}{% block footer %}'
                  '<footer class="colophon"><img src="assets/nope.png" alt="Logo"></footer>{% endblock %}\n')
 
 
-def test_missing_asset_fails_under_strict(tmp_path):
-    out = tmp_path / "out"
+def test_missing_asset_fails_under_strict(tmp_path, outputs):
+    out = with_chart_cache(outputs, tmp_path / "out")
     run = reportgen("build", INPUT, "--out", out, "--strict",
                     "--templates", _templates(tmp_path, {"brief.html.j2": MISSING_ASSET}))
     assert run.code == 1, str(run)
