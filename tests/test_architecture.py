@@ -13,7 +13,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 
 # Bottom to top. A module may import its own layer and the layers below it, never one above.
 LAYERS = [
-    {"errors", "paths", "safe_open", "atomic", "versions", "formats", "processes"},  # shared helpers, standard library only
+    # shared helpers, standard library only
+    {"errors", "paths", "safe_open", "atomic", "versions", "formats", "processes"},
     {"contract"},  # the input contract
     {"model"},  # numpy model of the contract
     {"charts"},  # altair specs and SVG from a Model

@@ -18,11 +18,17 @@ from reportgen.batch.lifeline import end_with_parent
 _WARM: dict[str, WarmRenderer] = {}  # the helper `watch` keeps (warm_renderer)
 
 
-def pool_worker(build: int) -> None:
+def pool_worker(build: int, pdf: bool = True) -> None:
     """The initializer of a pool worker: tied to the build first (its parent is the forkserver), then warmed
-    up."""
+    up (WeasyPrint only when it will lay out a PDF: ``lays_out_pdf``)."""
     end_with_parent(parent=build)
-    warm_worker()
+    warm_worker(weasyprint=pdf)
+
+
+def lays_out_pdf(jobs: list[Job]) -> bool:
+    """Whether a job will lay out a PDF in the process that runs it: not for HTML or JSON alone, nor with
+    user templates, whose PDF is laid out in their limited child (render/isolated.py)."""
+    return any("pdf" in job.options.formats and job.options.templates is None for job in jobs)
 
 
 def pdf_helper(parent: int) -> None:
@@ -173,9 +179,10 @@ def run_in_pool(jobs: list[Job], workers: int) -> Iterator[Result]:
 
 
 # What a pool worker needs, imported once in the forkserver the workers are forked from (reportgen/processes.py),
-# not once per worker; the limited template child's modules are among them.
+# not once per worker; WeasyPrint only for workers that lay out PDFs.
 POOL_PRELOAD = ["reportgen.batch.job", "reportgen.pipeline", "reportgen.charts.render", "reportgen.render.html",
-                "reportgen.render.boundary", "reportgen.render.pdf", "weasyprint", "altair", "vl_convert"]
+                "reportgen.render.boundary", "altair", "vl_convert"]
+PDF_PRELOAD = ["reportgen.render.pdf", "weasyprint"]
 
 
 def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseException]]:
@@ -184,8 +191,10 @@ def _pool(jobs: list[Job], workers: int) -> Iterator[tuple[Job, Result | BaseExc
 
     from reportgen.processes import forkserver_context
 
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=forkserver_context(POOL_PRELOAD),
-                             initializer=pool_worker, initargs=(os.getpid(),)) as pool:
+    pdf = lays_out_pdf(jobs)
+    context = forkserver_context(POOL_PRELOAD + PDF_PRELOAD if pdf else POOL_PRELOAD)
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context, initializer=pool_worker,
+                             initargs=(os.getpid(), pdf)) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]

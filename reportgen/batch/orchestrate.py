@@ -274,7 +274,7 @@ _TEMPLATE_SETS_LIMIT = 8
 
 
 def _run(jobs: list[Job], options: BuildOptions) -> Iterator[Result]:
-    from reportgen.batch.executors import default_jobs, run_in_pool, run_in_process, run_on_dask
+    from reportgen.batch.executors import default_jobs, lays_out_pdf, run_in_pool, run_in_process, run_on_dask
 
     if not jobs:
         return iter(())
@@ -283,8 +283,8 @@ def _run(jobs: list[Job], options: BuildOptions) -> Iterator[Result]:
         return run_on_dask(jobs, options.scheduler, workers)
     if workers == 1 or len(jobs) == 1:
         # One brief from the terminal: overlap WeasyPrint's start-up with the model and charts,
-        # when there is a second core to do it on.
-        overlap = len(jobs) == 1 and "pdf" in options.formats and default_jobs() > 1
+        # when there is a second core to do it on and the PDF is laid out here (not in a template's child).
+        overlap = len(jobs) == 1 and lays_out_pdf(jobs) and default_jobs() > 1
         return run_in_process(jobs, offload_pdf=overlap)
     return run_in_pool(jobs, workers)
 

@@ -99,11 +99,12 @@ def _send(connection: Any, outcome: Any) -> None:
         connection.send(("error", "template output too large"))
 
 
-def _context() -> Any:
+def _context(pdf: bool) -> Any:
     from reportgen.processes import forkserver_context
 
-    # WeasyPrint is imported once into the forkserver, not once per brief (about 1 s each).
-    return forkserver_context(["reportgen.render.html", "reportgen.render.boundary", "weasyprint"])
+    # WeasyPrint is imported once into the forkserver, not once per brief (about 1 s each), and only when the
+    # child lays out a PDF.
+    return forkserver_context(["reportgen.render.html", "reportgen.render.boundary", *(["weasyprint"] if pdf else [])])
 
 
 def _over_time(what: str, time_limit: float) -> ResourceLimitError:
@@ -131,7 +132,7 @@ def render_isolated(model: Any, charts: list[Any], targets: tuple[str, ...], tem
                     pdf_variant: str | None = None) -> tuple[dict[str, Any], Any]:
     """``({target: (html, warnings)}, (pdf, warnings) or None)`` rendered, checked (the HTML brief's
     boundary) and, when "pdf" is a target, laid out in a limited child; TemplateError when it fails."""
-    context = _context()
+    context = _context("pdf" in targets)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, model, charts, targets, templates, digest, memory_limit,
                                                    pdf_variant, time_limit), daemon=True)

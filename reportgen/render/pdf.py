@@ -83,6 +83,7 @@ def _fonts_and_sheets(templates: TemplateSet | None, fetcher: Any) -> tuple[Any,
     sheets = [CSS(string=text.decode("utf-8"), base_url=VIRTUAL_ROOT, url_fetcher=fetcher, font_config=font_config)
               for text in texts]
     _STATE["sheets"] = (key, font_config, sheets)
+    _release_at_exit()
     return font_config, sheets
 
 
@@ -110,7 +111,6 @@ def freeze_warm_state() -> None:
     """For a process that exists to render (a warm helper or pool worker), after its warm-up: the modules,
     fonts and stylesheets live as long as it does, so the cyclic collector stops rescanning them at every
     collection inside a layout (bench/RESULTS.md: several per cent of a warm render, no extra memory)."""
-    import atexit
     import gc
 
     if _STATE.get("frozen"):
@@ -118,16 +118,26 @@ def freeze_warm_state() -> None:
     gc.collect()
     gc.freeze()
     _STATE["frozen"] = True
-    atexit.register(_release_warm_state)
+    _release_at_exit()
+
+
+def _release_at_exit() -> None:
+    """Drop the cached fonts (and unfreeze the heap) at exit, while the modules still exist: a FontConfiguration
+    finalised during the interpreter's teardown finds its module globals gone and prints an ignored exception
+    (in a worker, and in any program that calls the library)."""
+    import atexit
+
+    if not _STATE.get("release_registered"):
+        _STATE["release_registered"] = True
+        atexit.register(_release_warm_state)
 
 
 def _release_warm_state() -> None:
-    # At exit, while the modules still exist: a frozen FontConfiguration finalised during the interpreter's
-    # teardown finds its module globals gone and prints an ignored exception.
     import gc
 
     _STATE.pop("sheets", None)
-    gc.unfreeze()
+    if _STATE.pop("frozen", False):
+        gc.unfreeze()
     gc.collect()
 
 

@@ -216,8 +216,11 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(case: Case, ws: Workspac
     interrupted = 0
     for delay in case.data:
         env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb")
+        # SIGINT at its default in the command even when pytest runs with it ignored (started in the background
+        # by a shell without job control), or the Ctrl-C this test sends would never reach the build.
         process = subprocess.Popen([str(REPORTGEN), "build", INPUT, "--out", "out", "--force"], cwd=ws.root,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             first = process.stderr.readline().decode()  # "plan: ...": the helper is being started now
             assert first.startswith("plan: "), first
