@@ -206,6 +206,23 @@ def test_wait_takes_a_finite_number_of_seconds(case: Case, ws: Workspace) -> Non
 
 # --- Ctrl-C ---------------------------------------------------------------------------------------------
 
+def _group(pgid: int) -> list[str]:
+    """The processes of process group ``pgid``: pid, state and command line."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    command = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")[:200]
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                found.append(f"{entry} {fields[0]} {command}")
+    return found
+
+
 @pytest.mark.parametrize("case", params(CASES, where=lambda c: c.id == "n-ctrl-c-at-start-up"))
 def test_ctrl_c_while_starting_is_one_line_and_exit_130(case: Case, ws: Workspace) -> None:
     """A terminal's Ctrl-C (SIGINT to the whole process group) at several moments after a one-brief build has
@@ -243,8 +260,9 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(case: Case, ws: Workspac
                 break
             time.sleep(0.1)
         else:
+            left = _group(process.pid)
             os.killpg(process.pid, signal.SIGKILL)
-            pytest.fail(f"Ctrl-C after {delay} s: a process of the build outlived it")
+            pytest.fail(f"Ctrl-C after {delay} s: a process of the build outlived it: {left}\n{output}")
         if process.returncode == 0:
             continue  # finished before the signal (a fast machine)
         interrupted += 1
