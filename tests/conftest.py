@@ -117,12 +117,19 @@ def worker_group(root: Path, nodeid: str) -> str | None:
     a template override, a --strict build, the Nu checker's run), directly or through another fixture of the
     module, run on one xdist worker, so that the fixture is made once rather than once per worker; so do the
     tests that drive the session's Chromium (``browser``). A fixture made through ``run_once`` is shared by
-    the workers already. Every other test goes wherever a worker is free."""
+    the workers already, but a worker that asks for it while the other makes it waits idle: the tests of each
+    of the biggest shared builds (``SHARED_GROUPS``) run on one worker, which makes it while the other worker
+    runs other tests. Every other test goes wherever a worker is free."""
     path, _, rest = nodeid.partition("::")
     if not path.endswith(".py") or not rest:
         return None
     group = _module_groups(str(root / path)).get(rest.split("::")[-1].split("[")[0])
     return path if group == "<module>" else group
+
+
+# Session builds made through run_once that take 20-40 s (fixture name -> group): the hostile suite's two
+# batches (tests/hostile/hostilekit.py) and the batch suite's (tests/batch/conftest.py).
+SHARED_GROUPS = {"shared_batch": "hostile-shared", "shared_html_batch": "hostile-shared-html", "batch": "batch-session"}
 
 
 @functools.cache
@@ -153,8 +160,11 @@ def _module_groups(filename: str) -> dict[str, str]:
     for function in functions:
         if not function.name.startswith("test") or function.name in fixtures:
             continue
+        shared = sorted(arguments[function.name] & SHARED_GROUPS.keys())
         if "browser" in arguments[function.name]:
             groups[function.name] = "chromium"
+        elif shared:
+            groups[function.name] = SHARED_GROUPS[shared[0]]
         elif arguments[function.name] & wide:
             groups[function.name] = "<module>"
     return groups
