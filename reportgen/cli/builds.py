@@ -9,16 +9,16 @@ import click
 
 from reportgen.batch.options import HTML_CHARTS
 from reportgen.cli.common import (
+    BRIEF_OPTIONS,
     FORMAT,
     JOBS,
     MAX_AGE,
     OUT_DIR,
-    OVERRIDES,
-    OVERWRITE_BASE,
     PDF_VARIANT,
     SOME_PATHS,
     STRICT,
     TEMPLATES,
+    WHAT_IF,
     app,
     err,
     follow,
@@ -59,8 +59,7 @@ HTML_CHARTS_OPTION = click.option("--html-charts", type=click.Choice(HTML_CHARTS
 @KEEP
 @SITE_URL
 @HTML_CHARTS_OPTION
-@OVERRIDES
-@OVERWRITE_BASE
+@WHAT_IF
 def build(
     ctx: click.Context, paths: Sequence[str], out: str, format: str, force: bool, jobs: int | None,
     strict: bool, templates: str | None, pdf_variant: str | None, max_age: int | None, scheduler: str | None,
@@ -105,18 +104,11 @@ def build(
 
 @app.command()
 @click.pass_context
-@SOME_PATHS
-@OUT_DIR
-@FORMAT
-@STRICT
-@TEMPLATES
-@PDF_VARIANT
-@JOBS
+@BRIEF_OPTIONS
 @KEEP
 @SITE_URL
 @HTML_CHARTS_OPTION
-@OVERRIDES
-@OVERWRITE_BASE
+@WHAT_IF
 def watch(
     ctx: click.Context, paths: Sequence[str], out: str, format: str, strict: bool, templates: str | None,
     pdf_variant: str | None, jobs: int | None, keep: int, site_url: str | None, html_charts: str,

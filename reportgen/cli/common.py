@@ -207,3 +207,21 @@ OVERWRITE_BASE = click.option("--overwrite-base", is_flag=True,
                               help="Let a what-if replace the briefs of the unmodified inputs in their folder.")
 MAX_AGE = click.option("--max-age", type=int, help="Warn (fail under --strict) when as_of is older than this "
                        "many days.")
+
+
+
+def options(*decorators: Any) -> Any:
+    """One decorator that applies ``decorators`` as if stacked in this order (the first is the top line)."""
+
+    def apply(function: Any) -> Any:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+# The options of every command that builds briefs (watch, preview), in the order --help lists them, and the
+# two of a what-if.
+BRIEF_OPTIONS = options(SOME_PATHS, OUT_DIR, FORMAT, STRICT, TEMPLATES, PDF_VARIANT, JOBS)
+WHAT_IF = options(OVERRIDES, OVERWRITE_BASE)

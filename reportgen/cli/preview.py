@@ -7,15 +7,8 @@ from collections.abc import Sequence
 import click
 
 from reportgen.cli.common import (
-    FORMAT,
-    JOBS,
-    OUT_DIR,
-    OVERRIDES,
-    OVERWRITE_BASE,
-    PDF_VARIANT,
-    SOME_PATHS,
-    STRICT,
-    TEMPLATES,
+    BRIEF_OPTIONS,
+    WHAT_IF,
     app,
     err,
     follow,
@@ -29,17 +22,10 @@ from reportgen.cli.common import (
 
 @app.command()
 @click.pass_context
-@SOME_PATHS
-@OUT_DIR
-@FORMAT
-@STRICT
-@TEMPLATES
-@PDF_VARIANT
-@JOBS
+@BRIEF_OPTIONS
 @click.option("--port", default=8000, help="Port on 127.0.0.1 (0: any free one; 8000, the default, falls back to "
               "a free one when taken).")
-@OVERRIDES
-@OVERWRITE_BASE
+@WHAT_IF
 def preview(
     ctx: click.Context, paths: Sequence[str], out: str, format: str, strict: bool, templates: str | None,
     pdf_variant: str | None, jobs: int | None, port: int, overrides: tuple[str, ...], overwrite_base: bool,
