@@ -15,15 +15,25 @@ import time
 from pathlib import Path
 from typing import Any
 
+# The run's shared chart cache (tests/conftest.py); ``OWN_CHART_CACHE`` as ``env`` keeps a build's in its folder.
+CHART_CACHE_VARIABLE = "REPORTGEN_CHART_CACHE_DIR"
+OWN_CHART_CACHE: dict[str, str | None] = {CHART_CACHE_VARIABLE: None}
 ROOT = Path(__file__).resolve().parents[1]
 REPORTGEN = ROOT / ".venv" / "bin" / "reportgen"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 LOCK = ".reportgen/build.lock"  # the lock file itself is not output
 
 
-def cli_env() -> dict[str, str]:
-    """The environment of a command run through a pipe, as cron runs it: plain lines, no colour or bars."""
-    return dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb", PYTHONUNBUFFERED="1")
+def cli_env(changes: dict[str, str | None] | None = None) -> dict[str, str]:
+    """The environment of a command run through a pipe, as cron runs it: plain lines, no colour or bars;
+    ``changes`` sets variables (None: removes one)."""
+    env = dict(os.environ, NO_COLOR="1", COLUMNS="200", TERM="dumb", PYTHONUNBUFFERED="1")
+    for name, value in (changes or {}).items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
 
 
 @dataclasses.dataclass
@@ -60,11 +70,11 @@ def _limit_memory(limit: int) -> Any:
 
 
 def run_command(argv: list[str], *, shown: list[str], cwd: str | os.PathLike, timeout: float,
-                memory_limit: int | None = None) -> Run:
+                memory_limit: int | None = None, env: dict[str, str | None] | None = None) -> Run:
     """``argv`` in its own process group, so that on a timeout its workers and forkserver die with it. With
     ``memory_limit`` (bytes of address space), a runaway read fails instead of exhausting the machine."""
     started = time.monotonic()
-    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(),
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(env),
                                start_new_session=True,
                                preexec_fn=_limit_memory(memory_limit) if memory_limit else None)
     try:
@@ -79,11 +89,12 @@ def run_command(argv: list[str], *, shown: list[str], cwd: str | os.PathLike, ti
 
 
 def reportgen(*args: str | os.PathLike, cwd: str | os.PathLike = ROOT, timeout: float = 300,
-              memory_limit: int | None = None) -> Run:
-    """The real command, as a user or cron runs it."""
+              memory_limit: int | None = None, env: dict[str, str | None] | None = None) -> Run:
+    """The real command, as a user or cron runs it (``env``: changes to the environment, see cli_env)."""
     assert REPORTGEN.is_file(), f"{REPORTGEN} is missing: install the package into .venv (make test)"
     argv = [str(a) for a in args]
-    return run_command([str(REPORTGEN), *argv], shown=argv, cwd=cwd, timeout=timeout, memory_limit=memory_limit)
+    return run_command([str(REPORTGEN), *argv], shown=argv, cwd=cwd, timeout=timeout, memory_limit=memory_limit,
+                       env=env)
 
 
 def python(code: str, *args: str, cwd: str | os.PathLike = ROOT, timeout: float = 300) -> Run:

@@ -5,6 +5,9 @@
   (the profile's ``max_examples`` is a ceiling the modules read through ``settings.default``).
 - ``run_once``: the expensive builds that many tests read (the three examples, the hostile suite's good brief,
   the batch of 10) are made once per test run and shared by the xdist workers.
+- ``REPORTGEN_CHART_CACHE_DIR``: one chart cache for every build of the test run (the builds of the same
+  figures in many output folders draw their charts once; entries are held to the guard on every read, as in
+  an output folder's own cache). The hostile suite's workspaces keep their own (tests/hostile/hostilekit.py ws).
 - ``SOURCE_DATE_EPOCH``: the build time on the index, feed and archive, fixed for byte-identical pages.
 - ``REPORTGEN_TEMPLATE_TIME_LIMIT``: the seconds of CPU time the limited child that renders user templates
   may spend (reportgen/render/isolated.py; 20 s outside the tests). A runaway template meets it in every run of
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clikit import CHART_CACHE_VARIABLE
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,6 +73,27 @@ def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callabl
         return folder, json.loads(done.read_text(encoding="utf-8"))
 
     return once
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The run's chart cache (``REPORTGEN_CHART_CACHE_DIR``), shared by the xdist workers and every build they
+    start; a command given ``env=clikit.OWN_CHART_CACHE`` keeps its charts in its output folder."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "chart-cache"
+    folder.mkdir(exist_ok=True)
+    previous = os.environ.get(CHART_CACHE_VARIABLE)
+    os.environ[CHART_CACHE_VARIABLE] = str(folder)
+    try:
+        yield folder
+    finally:
+        if previous is None:
+            os.environ.pop(CHART_CACHE_VARIABLE, None)
+        else:
+            os.environ[CHART_CACHE_VARIABLE] = previous
+
 
 
 # --- the headless browser -------------------------------------------------------------------------------------

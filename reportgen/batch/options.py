@@ -26,6 +26,9 @@ class BuildOptions:
     scheduler: str | None = None  # "tcp://host:port" for a dask.distributed cluster, "local" for a LocalCluster
     wait_for_lock: float = 0.0
     chart_cache: bool = True
+    # A chart cache shared by several output folders (what-ifs, checkouts, a CI runner's builds); None: the
+    # output folder's own (.reportgen/charts). Entries are checked on every read, wherever they live.
+    chart_cache_dir: str | None = None
     keep_versions: int = 10  # archived versions per company (docs/intranet.md)
     site_url: str | None = None  # absolute links in feed.xml; relative without it
     html_charts: str = "static"  # "interactive": Vega runtimes inline, tooltips (docs/intranet.md)
@@ -66,6 +69,17 @@ class BuildOptions:
             problem = site_url_problem(self.site_url)
             if problem:
                 raise UsageError(f"--site-url {problem}")
+
+    def chart_cache_folder(self) -> str | None:
+        """Where drawn charts are kept between builds, or None (no cache; on Dask the workers' disks are not
+        the build's)."""
+        import os
+
+        from reportgen.batch.plan import state_dir
+
+        if not self.chart_cache or self.scheduler is not None:
+            return None
+        return self.chart_cache_dir or os.path.join(state_dir(self.out_dir), "charts")
 
     def output_digest(self) -> str:
         """What, besides inputs and templates, changes the files of a brief."""

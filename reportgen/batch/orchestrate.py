@@ -172,7 +172,9 @@ def _build_locked(inputs: list[str], options: BuildOptions, emit: Event,
     if report.built:
         from reportgen.charts.cache import prune_cache
 
-        prune_cache(os.path.join(state_dir(options.out_dir), "charts"))
+        cache = options.chart_cache_folder()
+        if cache:
+            prune_cache(cache)
     # A missing index is rewritten even when nothing was built (everything up to date), but only when
     # there is a brief to list: a build in which every brief failed writes nothing at all.
     if report.built or (manifest.entries and not os.path.isfile(os.path.join(options.out_dir, "index.html"))):
@@ -256,8 +258,7 @@ def _make_job(item: PlannedBrief, options: BuildOptions, templates: str) -> Job:
         max_age_days=options.max_age_days,
         html_charts=options.html_charts,
         history_link=options.keep_versions > 0,
-        chart_cache_dir=(os.path.join(state_dir(options.out_dir), "charts")
-                         if options.chart_cache and options.scheduler is None else None),
+        chart_cache_dir=options.chart_cache_folder(),
     )
     previous = None
     with contextlib.suppress(OSError):  # none, or not a regular file of at most 8 MiB (a FIFO must not hang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 from xml.etree import ElementTree
 
 import numpy as np
-from clikit import REPORTGEN, ROOT, Run, reportgen  # noqa: F401  (the kit's API)
+from clikit import CHART_CACHE_VARIABLE, REPORTGEN, ROOT, Run, reportgen  # noqa: F401  (the kit's API)
 from clikit import snapshot as shared_snapshot
 
 from reportgen.render.environment import CONTENT_SECURITY_POLICY  # the one policy a brief may carry
@@ -60,7 +61,8 @@ def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = Fa
     warning of the build, one a line, as its output."""
     from reportgen import BuildOptions, build
 
-    options = BuildOptions(out_dir=str(out), formats=formats, strict=strict, templates_dir=str(templates), jobs=1)
+    options = BuildOptions(out_dir=str(out), formats=formats, strict=strict, templates_dir=str(templates), jobs=1,
+                           chart_cache_dir=os.environ.get(CHART_CACHE_VARIABLE))
     report = build([str(ROOT / input_file)], options)
     lines = [f"error: {error}" for result in report.failed for error in result.errors]
     lines += [f"warning: {warning}" for result in report.built for warning in result.warnings]
@@ -69,17 +71,16 @@ def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = Fa
     return Run(shown, report.exit_code, "", "\n".join(lines))
 
 
-def render_here(input_file: str, outputs: Path, scratch: Path, **options: Any) -> dict[str, bytes]:
+def render_here(input_file: str, **options: Any) -> dict[str, bytes]:
     """The files of one brief (relative path -> bytes) as the library makes them in this process
-    (``reportgen.render_brief`` with ``RenderOptions(**options)``), its charts read from a copy (in ``scratch``)
-    of the session build's chart cache: for the tests of the PDF writer's variants, where a command would cost an
-    interpreter and a helper process that imports WeasyPrint. A build writes these same bytes (the PDF/A test
+    (``reportgen.render_brief`` with ``RenderOptions(**options)``), its charts read from the run's chart cache
+    (where the session build left them): for the tests of the PDF writer's variants, where a command would cost
+    an interpreter and a helper process that imports WeasyPrint. A build writes these same bytes (the PDF/A test
     compares them with a command's)."""
     from reportgen import RenderOptions, render_brief
 
-    cache = scratch / "chart-cache"
-    shutil.copytree(outputs / ".reportgen" / "charts", cache, copy_function=shutil.copy2)
-    return render_brief(ROOT / input_file, RenderOptions(chart_cache_dir=str(cache), **options)).files
+    return render_brief(ROOT / input_file, RenderOptions(chart_cache_dir=os.environ[CHART_CACHE_VARIABLE],
+                                                         **options)).files
 
 
 def builtin(name: str) -> str:
@@ -96,13 +97,7 @@ def copy_outputs(source: Path, target: Path) -> Path:
     return target
 
 
-def with_chart_cache(outputs: Path, out: Path) -> Path:
-    """``out``, a fresh output folder holding only the chart cache of the session build (its .reportgen/charts):
-    a build into it of an example the session built reads that example's charts from the cache, held to the same
-    guard, instead of drawing them (about 2 CPU-s a brief). For the builds whose subject is not the charts (a
-    template override, --strict, a PDF variant); the tests of the charts and of reproducibility draw their own."""
-    shutil.copytree(outputs / ".reportgen" / "charts", out / ".reportgen" / "charts", copy_function=shutil.copy2)
-    return out
+
 
 
 # --- one built brief -----------------------------------------------------------------------------------

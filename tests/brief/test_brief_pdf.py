@@ -22,7 +22,6 @@ from briefkit import (
     pdf_fonts,
     render_here,
     reportgen,
-    with_chart_cache,
 )
 
 from reportgen.render.filters import money_text
@@ -255,7 +254,8 @@ def test_no_invisible_running_head_text_on_the_cover(anthropic, extractor):
 
 # --- PDF/A-3b -------------------------------------------------------------------------------------------
 # The builds of a PDF variant make the PDF and what its tests read (model.json), and read the example's charts
-# from the session's chart cache (briefkit.with_chart_cache): the variant changes the PDF writer, not the charts.
+# from the run's chart cache (tests/conftest.py shared_chart_cache): the variant changes the PDF writer, not the
+# charts.
 # The command makes the PDF/A brief end to end; the repeat and the other variants are made by the library in
 # the test's process (briefkit.render_here), which must give the command's bytes.
 
@@ -264,7 +264,7 @@ PDFA = ("--pdf-variant", "pdf/a-3b", "--format", "pdf,json")
 
 @pytest.fixture(scope="module")
 def pdfa(tmp_path_factory, outputs) -> Brief:
-    out = with_chart_cache(outputs, tmp_path_factory.mktemp("pdfa") / "out")
+    out = tmp_path_factory.mktemp("pdfa") / "out"
     run = reportgen("build", "inputs/nordlicht-2026.yaml", "--out", out, *PDFA)
     assert run.code == 0, str(run)
     assert "warning" not in run.output.lower(), str(run)
@@ -316,7 +316,7 @@ def test_pdfa_xmp_agrees_with_the_document_information(pdfa):
 
 def test_pdfa_build_is_byte_identical_when_repeated(pdfa, outputs, tmp_path):
     """Made again, by the library this time: the same bytes as the command's build."""
-    again = render_here("inputs/nordlicht-2026.yaml", outputs, tmp_path, formats=("pdf", "json"),
+    again = render_here("inputs/nordlicht-2026.yaml", formats=("pdf", "json"),
                         pdf_variant="pdf/a-3b")
     assert again["brief.pdf"] == pdfa.pdf_path.read_bytes()
 
@@ -334,7 +334,7 @@ def test_pdf_variants_are_weasyprints():
 
 @pytest.mark.parametrize("variant", ["pdf/a-2u", "pdf/x-4"])
 def test_variants_weasyprint_supports_build(tmp_path, outputs, variant):
-    files = render_here("inputs/nordlicht-2026.yaml", outputs, tmp_path, formats=("pdf",), pdf_variant=variant)
+    files = render_here("inputs/nordlicht-2026.yaml", formats=("pdf",), pdf_variant=variant)
     assert files["brief.pdf"][:5] == b"%PDF-"
 
 

@@ -222,7 +222,7 @@ def test_pdf_is_tagged_by_default(briefs, stem):
 
 def test_pdf_variant_none_is_untagged(tmp_path, outputs):
     # made by the library in this process, its charts from the session's cache: the variant is the PDF writer's
-    files = render_here("inputs/nordlicht-2026.yaml", outputs, tmp_path, formats=("pdf",), pdf_variant="none")
+    files = render_here("inputs/nordlicht-2026.yaml", formats=("pdf",), pdf_variant="none")
     path = tmp_path / "brief.pdf"
     path.write_bytes(files["brief.pdf"])
     assert pdfinfo(path)["Tagged"] == "no"

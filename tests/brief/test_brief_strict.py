@@ -5,9 +5,9 @@ problem, and a failed build writes nothing. Without --strict the unformatted num
 The failures the templates' HTML shows (numbers, undefined variables, stylesheets) are built as
 ``--format html,json``: they fail before any PDF would be laid out (a strict failure otherwise waits for the
 layout), so the PDF adds nothing to them. The lenient build and the missing asset (the PDF's own check) are
-built in every format. The builds of the example into a fresh folder read its charts from the session's cache
-(briefkit.with_chart_cache): the charts are not what these tests are about. The command line is run end to end
-by the unformatted-number builds and the missing asset; the undefined-variable and stylesheet cases call the
+built in every format. The builds of the example into a fresh folder read its charts from the run's chart cache
+(tests/conftest.py shared_chart_cache): the charts are not what these tests are about. The command line is run
+end to end by the unformatted-number builds and the missing asset; the undefined-variable and stylesheet cases call the
 library in the test's process (briefkit.build_here), the same build without a command's start-up.
 """
 
@@ -24,7 +24,6 @@ from briefkit import (
     copy_outputs,
     reportgen,
     snapshot,
-    with_chart_cache,
     write_templates,
 )
 
@@ -96,7 +95,7 @@ def test_strict_failure_into_a_fresh_folder_writes_no_file(fresh_failure):
 
 def test_without_strict_the_unformatted_number_is_a_printed_warning(strict_unformatted, outputs, tmp_path):
     *_, templates = strict_unformatted
-    out = with_chart_cache(outputs, tmp_path / "lenient")
+    out = tmp_path / "lenient"
     run = reportgen("build", INPUT, "--out", out, "--templates", templates)
     assert run.code == 0, str(run)
     assert "warning" in run.output
@@ -124,7 +123,7 @@ def test_undefined_variable_fails_naming_template_and_line(tmp_path, outputs, ca
         lines = builtin(name).splitlines(keepends=True)
         source = "".join([*lines[: line - 1], statement + "\n", *lines[line - 1:]])
     templates = _templates(tmp_path, {name: source})
-    out = with_chart_cache(outputs, tmp_path / "out")
+    out = tmp_path / "out"
     run = build_here(INPUT, out, templates, strict=strict)
     assert run.code == 1, str(run)
     assert f"{name}:{line}:" in run.output and variable in run.output and "Undefined" in run.output, str(run)
@@ -142,7 +141,7 @@ CSS_LOADS = {
 @pytest.mark.parametrize("case", CSS_LOADS)
 def test_css_override_that_loads_something_fails(tmp_path, outputs, case):
     name, css = CSS_LOADS[case]
-    out = with_chart_cache(outputs, tmp_path / "out")
+    out = tmp_path / "out"
     run = build_here(INPUT, out, _templates(tmp_path, {name: css}))
     assert run.code == 1, str(run)
     assert f"stylesheet {name.split('/')[-1]}" in run.output and "external resource" in run.output, str(run)
@@ -154,7 +153,7 @@ MISSING_ASSET = ('{% extends "default:brief.html.j2" %}{% block footer %}'
 
 
 def test_missing_asset_fails_under_strict(tmp_path, outputs):
-    out = with_chart_cache(outputs, tmp_path / "out")
+    out = tmp_path / "out"
     run = reportgen("build", INPUT, "--out", out, "--strict",
                     "--templates", _templates(tmp_path, {"brief.html.j2": MISSING_ASSET}))
     assert run.code == 1, str(run)

@@ -4,7 +4,7 @@ override: a build that succeeds writes an HTML brief with no external reference 
 The overrides read in the PDF are built in every format, by the command; the promise about the HTML brief is
 checked on html and json builds (their subject is the HTML), made by the library in the test's process
 (briefkit.build_here: the same build without a command's start-up). Every build reads the example's charts from
-the session's chart cache (briefkit.with_chart_cache): the charts are not what these tests are about.
+the run's chart cache (tests/conftest.py shared_chart_cache): the charts are not what these tests are about.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from briefkit import (
     missing,
     outline_pages,
     reportgen,
-    with_chart_cache,
     write_templates,
 )
 
@@ -39,7 +38,7 @@ RENAMED = "Lock-in and Dependency"
 def _build(tmp_path_factory, outputs: Path, files: dict[str, str | bytes], *options: str) -> Brief:
     base = tmp_path_factory.mktemp("override")
     templates = write_templates(base / "templates", files)
-    out = with_chart_cache(outputs, base / "out")
+    out = base / "out"
     run = reportgen("build", INPUT, "--out", out, "--strict", "--templates", templates, *options)
     assert run.code == 0, str(run)
     assert "warning" not in run.output.lower(), str(run)
@@ -127,7 +126,7 @@ HOLES = {  # the files of the override, and whether the build is --strict
 @pytest.mark.parametrize(("files", "strict"), list(HOLES.values()), ids=list(HOLES))
 def test_override_either_fails_or_keeps_the_html_self_contained(tmp_path: Path, outputs, files, strict):
     templates = write_templates(tmp_path / "templates", files)
-    out = with_chart_cache(outputs, tmp_path / "out")
+    out = tmp_path / "out"
     run = build_here(INPUT, out, templates, strict=strict)
     html = out / STEM / "brief.html"
     if run.code == 0:
@@ -142,7 +141,7 @@ def test_template_asset_image_is_inlined_in_the_html(tmp_path: Path, outputs):
 
     files = {"brief.html.j2": _footer('<img src="logo.png" alt="Logo">'), "assets/logo.png": PNG}
     templates = write_templates(tmp_path / "templates", files)
-    out = with_chart_cache(outputs, tmp_path / "out")
+    out = tmp_path / "out"
     run = build_here(INPUT, out, templates, strict=True)
     assert run.code == 0, str(run)
     html = (out / STEM / "brief.html").read_text(encoding="utf-8")

@@ -35,7 +35,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from clikit import LOCK, REPORTGEN, ROOT, Run, Timeout  # noqa: F401  (the kit's API)
+from clikit import CHART_CACHE_VARIABLE, LOCK, OWN_CHART_CACHE, REPORTGEN, ROOT, Run, Timeout  # noqa: F401  (the kit's API)
 from clikit import reportgen as run_reportgen
 from clikit import snapshot as shared_snapshot
 
@@ -292,7 +292,8 @@ def build_once(run_once: Any, name: str, text: str) -> Path:
     def make(root: Path) -> dict[str, Any]:
         (root / "inputs").mkdir()
         (root / INPUT).write_text(text, encoding="utf-8")
-        return dataclasses.asdict(reportgen("build", INPUT, "--out", "out", cwd=root))
+        # In its own output folder's chart cache: workspaces copy it, and the tests of that cache read it.
+        return dataclasses.asdict(run_reportgen("build", INPUT, "--out", "out", cwd=root, env=OWN_CHART_CACHE))
 
     root, result = run_once(name, make)
     run = Run(**result)
@@ -311,7 +312,10 @@ def prebuilt(run_once: Any) -> Path:
 
 
 @pytest.fixture
-def ws(tmp_path: Path, prebuilt: Path) -> Workspace:
+def ws(tmp_path: Path, prebuilt: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """A workspace whose builds keep their charts in its output folder's own cache (a copy of the pre-built
+    brief's), as a user's do: the hostile tests tamper with that cache, fill its disk and count on its hits."""
+    monkeypatch.delenv(CHART_CACHE_VARIABLE, raising=False)
     return Workspace(tmp_path, prebuilt)
 
 
@@ -644,13 +648,13 @@ class Batch:
 
 
 def build_batch(root: Path, inputs: dict[str, str | bytes], *options: str, jobs: int = 2,
-                timeout: float = 300) -> Batch:
+                timeout: float = 300, env: dict[str, str | None] | None = None) -> Batch:
     folder = root / "inputs"
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in inputs.items():
         (folder / f"{name}.yaml").write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    run = reportgen("build", "inputs", "--out", "out", "--json", "--jobs", str(jobs), *options, cwd=root,
-                    timeout=timeout)
+    run = run_reportgen("build", "inputs", "--out", "out", "--json", "--jobs", str(jobs), *options, cwd=root,
+                        timeout=timeout, env=env)
     assert run.code in (0, 1), str(run)
     return Batch(root, run)
 
@@ -750,8 +754,10 @@ def _shared_batch(run_once: Any, prebuilt: Path, kind: str) -> Batch:
                 own = function(fill)
                 assert not set(own) & set(inputs), f"two families name the same input: {set(own) & set(inputs)}"
                 inputs.update(own)
-            shutil.copytree(prebuilt / ".reportgen" / "charts", root / "out" / ".reportgen" / "charts")
-            batch = build_batch(root, inputs, *SHARED_FORMATS[kind], jobs=SHARED_JOBS[kind], timeout=900)
+            cache = root / "out" / ".reportgen" / "charts"
+            shutil.copytree(prebuilt / ".reportgen" / "charts", cache)
+            batch = build_batch(root, inputs, *SHARED_FORMATS[kind], jobs=SHARED_JOBS[kind], timeout=900,
+                                env={CHART_CACHE_VARIABLE: str(cache)})
         finally:
             server.close()
             shutil.rmtree(folder)  # it is read, if ever, while the batch builds
