@@ -17,23 +17,26 @@ APT_TEST := chromium poppler-utils qpdf default-jre-headless time hyperfine
 # Validators from npm (tests/brief/test_brief_standards.py), inside the ignored .venv. Exact versions: a new
 # release adds rules. --ignore-scripts: vnu-jar's install script would download a Java of its own.
 NPM_TEST := axe-core@4.14.1 vnu-jar@26.9.27
+# --no-compile: pip would byte-compile every module of every package (pandas' and altair's tests and schemas
+# included), a third of the set-up's time; Python compiles the modules a process imports, once, on first use.
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile
 
 .PHONY: brief test lint bench clean
 .DEFAULT_GOAL := brief
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(PIP) --upgrade pip
 
 $(VENV)/.stamp-runtime: pyproject.toml | $(BIN)/python
 	.ci/apt-ensure $(APT_RUNTIME)
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP) -e .
 	touch $@
 
 $(VENV)/.stamp-test: pyproject.toml Makefile $(VENV)/.stamp-runtime
 	.ci/apt-ensure $(APT_TEST)
 	command -v npm >/dev/null || .ci/apt-ensure npm
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP) -e '.[test]'
 	npm install --silent --prefix $(VENV)/node --no-audit --no-fund --ignore-scripts $(NPM_TEST)
 	touch $@
 
