@@ -24,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from reportgen.paths import builtin_templates
+from reportgen.render.compiled import BuiltinTemplateCache, cache_folder
 from reportgen.render.figures import Fig
 from reportgen.render.filters import FILTERS
 
@@ -145,6 +146,7 @@ def make_environment(user: TemplateSet | None = None) -> BriefSandbox:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    env.bytecode_cache = BuiltinTemplateCache(cache_folder(env))
     env.filters.update(FILTERS)
     env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # has no " or <: written as it is
     return env
