@@ -344,3 +344,19 @@ def test_a_variant_weasyprint_lacks_is_a_usage_error(tmp_path):
     # a choice of the command line: the parser refuses it and lists the variants
     assert "Invalid value for '--pdf-variant'" in run.output and "'pdf/ua-1'" in run.output
     assert "Traceback" not in run.output and "KeyError" not in run.output
+
+
+@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026", "meridian-2026"])
+def test_no_word_is_broken_inside_a_table(briefs, stem):
+    """A narrow column once showed "Comp / any", "Pro / vide / rs", "Squee / ze" and "Meridi / an Labs": every
+    word of the PDF (in poppler's reading order) is a word of the HTML brief, not a piece of a longer one."""
+    import html as markup
+
+    brief = briefs[stem]
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", brief.html, flags=re.S).replace("<wbr>", "")
+    words = set(re.findall(r"[A-Za-z]+", markup.unescape(re.sub(r"<[^>]+>", " ", page))))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(brief.pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    unknown = {piece for piece in re.findall(r"[A-Za-z]{2,}", text) if piece not in words}
+    pieces = sorted(p for p in unknown if any(len(w) > len(p) and (w.startswith(p) or w.endswith(p)) for w in words))
+    assert pieces == []
