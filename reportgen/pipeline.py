@@ -103,9 +103,14 @@ def render_brief(spec: Spec | str | os.PathLike[str], options: RenderOptions | N
     if targets:
         from reportgen.charts.render import draw_charts
 
-        charts, cache_entries = draw_charts(model, options.chart_cache_dir)
+        specs = None
+        if options.html_charts == "interactive" and "html" in targets and not _user_templates(options):
+            from reportgen.charts.specs import chart_specs
+
+            specs = chart_specs(model)  # made once: drawn (unless cached) and sent to the page
+        charts, cache_entries = draw_charts(model, options.chart_cache_dir, specs)
         brief.files.update({f"charts/{chart.name}.svg": chart.svg.encode("utf-8") for chart in charts})
-        documents, laid_out, warnings = _documents(model, charts, targets, options)
+        documents, laid_out, warnings = _documents(model, charts, targets, options, specs)
         brief.warnings += warnings
         if "html" in documents:
             brief.files["brief.html"] = documents["html"].encode("utf-8")
@@ -136,15 +141,19 @@ def _changes(previous: dict[str, Any] | None, model: Any) -> dict[str, Any] | No
     return compare(previous, model)
 
 
-def _documents(model: Any, charts: list[Any], targets: tuple[str, ...],
-               options: RenderOptions) -> tuple[dict[str, str], tuple[bytes, list[str]] | None, list[str]]:
+def _user_templates(options: RenderOptions) -> bool:
+    return options.templates is not None and not options.templates.empty
+
+
+def _documents(model: Any, charts: list[Any], targets: tuple[str, ...], options: RenderOptions,
+               specs: list[Any] | None = None) -> tuple[dict[str, str], tuple[bytes, list[str]] | None, list[str]]:
     """The HTML of each target, the PDF when a limited child already laid it out, and the warnings."""
     from reportgen.render.html import input_texts, render_html
     from reportgen.render.pdf import fonts_folder
     from reportgen.render.strict import text_problems
 
     laid_out = None
-    if options.templates is not None and not options.templates.empty:
+    if _user_templates(options):
         from reportgen.render.isolated import render_isolated
 
         # User templates: rendered, checked and laid out in a child under time and memory limits.
@@ -157,7 +166,7 @@ def _documents(model: Any, charts: list[Any], targets: tuple[str, ...],
         if options.html_charts == "interactive" and "html" in targets:
             from reportgen.charts.interactive import interactive_specs
 
-            interactive = interactive_specs(model)
+            interactive = interactive_specs(model, specs)
         rendered = {t: render_html(model, charts, target=t, templates=None, templates_digest=options.templates_digest,
                                    interactive=interactive if t == "html" else None,
                                    history_link=options.history_link) for t in targets}

@@ -120,12 +120,13 @@ def spec_json(spec: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def interactive_specs(model: Model) -> dict[str, str]:
-    """chart name -> the JSON text of its interactive spec, for every chart of the brief."""
+def interactive_specs(model: Model, specs: list[Any] | None = None) -> dict[str, str]:
+    """chart name -> the JSON text of its interactive spec, for every chart of the brief (``specs``: the
+    model's ``chart_specs``, when the caller made them already)."""
     from reportgen.charts.specs import chart_specs
 
     found = {}
-    for item in chart_specs(model):
+    for item in specs if specs is not None else chart_specs(model):
         spec = with_zoom(with_tooltips(item.spec))
         check_spec(spec)  # loads nothing, like the static chart
         found[item.name] = spec_json(spec)

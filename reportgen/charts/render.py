@@ -113,9 +113,11 @@ def _draw(spec: dict[str, Any], cache_dir: str | None) -> tuple[str, str, CacheE
     return svg, digest, entry
 
 
-def draw_charts(model: Model, cache_dir: str | None = None) -> tuple[list[Chart], list[CacheEntry]]:
+def draw_charts(model: Model, cache_dir: str | None = None,
+                specs: list[Any] | None = None) -> tuple[list[Chart], list[CacheEntry]]:
     """Every chart of the brief as SVG, in order, and the cache entries to write once the brief has
-    succeeded (``write_cache``): a failed brief leaves the cache as it was."""
+    succeeded (``write_cache``): a failed brief leaves the cache as it was. ``specs``: the model's
+    ``chart_specs``, when the caller made them already (an interactive brief needs them too)."""
     bundle_name = f"model-{charts_key(model)}.json"
     bundle_path = os.path.join(cache_dir, bundle_name) if cache_dir else None
     content = _read_cache(cache_dir, bundle_name) if cache_dir and bundle_path else None
@@ -132,7 +134,7 @@ def draw_charts(model: Model, cache_dir: str | None = None) -> tuple[list[Chart]
     from reportgen.charts.titles import titled_svg
 
     charts, entries = [], []
-    for item in chart_specs(model):
+    for item in specs if specs is not None else chart_specs(model):
         try:
             svg, digest, entry = _draw(item.spec, cache_dir)
         except ChartError as exc:  # say which chart, and the input behind it
