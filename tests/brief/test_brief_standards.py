@@ -279,8 +279,10 @@ def test_field_paths_copy_whole(briefs, stem):
     a name; in the PDF each stands whole on its line."""
     brief = briefs[stem]
     lines = html_lines(brief.html, root="body")
-    start = next(i for i, line in enumerate(lines) if line.startswith("Field | Value"))
-    paths = [line.split(" | ")[0] for line in lines[start + 1:] if re.fullmatch(r"[a-z_][\w.]*", line.split(" | ")[0])]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Input (field) | Value"))
+    # a row head is the input in words, then its field path
+    heads = [line.split(" | ")[0].split() for line in lines[start + 1:] if " | " in line]
+    paths = [words[-1] for words in heads if words and re.fullmatch(r"[a-z_][\w.]*", words[-1])]
     assert len(paths) > 10
     text = poppler_text(brief)
     assert [p for p in paths if p not in text] == []
