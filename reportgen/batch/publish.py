@@ -145,7 +145,8 @@ def write_index(options: BuildOptions, manifest: Manifest, changed: list[str] | 
                      "has_pdf": os.path.isfile(os.path.join(folder, "brief.pdf")),
                      "has_html": os.path.isfile(os.path.join(folder, "brief.html")),
                      "has_json": os.path.isfile(os.path.join(folder, "model.json")),
-                     "versions": len(versions(folder)), "changed": name in (changed or ())})
+                     "versions": len(versions(folder)), "changed": name in (changed or ()),
+                     "what_if": entry.get("what_if") or []})
     moment = moment or build_time()
     path = os.path.join(options.out_dir, "index.html")
     write_atomic(path, render_index(rows, moment).encode("utf-8"))

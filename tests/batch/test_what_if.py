@@ -85,6 +85,10 @@ def test_a_what_if_leaves_the_base_brief_untouched(tmp_path: Path):
     assert "This brief is a what-if" in cover
     assert "revenue growth in year 1 (<code>revenue.growth_y1</code>) set to" in cover  # in words, then the flag's path
     assert "discount rate (<code>dcf.discount_rate</code>) set to" in cover
+    # the what-if folder's index says which brief is a what-if, and of what; the base folder's says nothing
+    index = (tmp_path / "whatif/index.html").read_text(encoding="utf-8")
+    assert ('what-if: <code>revenue.growth_y1=0.5</code>; <code>dcf.discount_rate=0.14</code>' in index), index
+    assert "what-if-mark\">" not in (tmp_path / "outputs/index.html").read_text(encoding="utf-8")
 
     # asked for: the what-if replaces the base brief, and the next plain build puts the base one back
     over = reportgen("build", "inputs", "-P", "revenue.growth_y1=0.5", "--format", "json", "--overwrite-base",
