@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reportgen.errors import Problem, ReportgenError, SpecError, StrictError, reraise_interrupt
+from reportgen.errors import Problem, ReportgenError, SpecError, StrictError, UsageError, reraise_interrupt
 
 if TYPE_CHECKING:  # the render stack is imported by workers only, never by a no-op build
     from reportgen.contract.source import InputBundle
@@ -56,10 +56,27 @@ def _previous(job: Job, input_sha256: str) -> dict[str, Any] | None:
     if not isinstance(previous, dict):
         return None
     company = previous.get("company") or {}
-    # a what-if's comparison is never carried: the same input gives another model under other overrides
-    if company.get("input_sha256") == input_sha256 and not company.get("what_if") and not job.bundle.overrides:
+    # a what-if's comparison is carried only from the same what-if: the same input gives another model under
+    # other overrides
+    if company.get("input_sha256") == input_sha256 and _same_what_if(company.get("what_if"), job.bundle.overrides):
         return {"carry": previous.get("changes")}
     return previous
+
+
+def _same_what_if(recorded: Any, overrides: tuple[str, ...]) -> bool:
+    """Whether a model.json's ``company.what_if`` records these -P overrides (none: neither has any)."""
+    if not recorded or not overrides:
+        return not recorded and not overrides
+    from reportgen.contract.overrides import parse
+
+    try:
+        wanted = [(o.path, o.value()) for o in (parse(item) for item in overrides)]
+    except (SpecError, UsageError):
+        return False
+    try:
+        return wanted == [(w["field"], w["value"]) for w in recorded]
+    except (TypeError, KeyError):
+        return False
 
 
 def run_job(job: Job, pdf_executor: Any = None) -> Result:

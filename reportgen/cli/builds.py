@@ -14,6 +14,7 @@ from reportgen.cli.common import (
     JOBS,
     MAX_AGE,
     OUT_DIR,
+    OVERRIDES,
     PDF_VARIANT,
     SOME_PATHS,
     STRICT,
@@ -134,19 +135,22 @@ def watch(
 @PDF_VARIANT
 @JOBS
 @HTML_CHARTS_OPTION
+@OVERRIDES
 def verify(
     ctx: click.Context, paths: Sequence[str], out: str, format: str, templates: str | None,
-    pdf_variant: str | None, jobs: int | None, html_charts: str,
+    pdf_variant: str | None, jobs: int | None, html_charts: str, overrides: tuple[str, ...],
 ) -> None:
     """Rebuild into a temporary folder and report every file that differs from OUT (give the options
-    the briefs were built with). Exit 0 when all are byte-identical, 1 otherwise."""
+    the briefs were built with, a what-if's -P flags included). Exit 0 when all are byte-identical, 1 otherwise."""
     from reportgen.batch.verify import verify as run_verify
 
     found = settings(ctx, output_flags(paths, out, format, templates, pdf_variant, jobs,
                                        html_charts=("html_charts", html_charts)))
     paths = inputs_of(found)
     try:
-        options = found.options(chart_cache=False)
+        # A what-if's -P flags as the build took them; the rebuild goes to a scratch folder, so the guard
+        # that keeps a what-if out of the base briefs' folder has nothing to guard here.
+        options = found.options(chart_cache=False, overrides=overrides)
         report = run_verify(paths, options)
     except UsageError as exc:
         raise usage(str(exc)) from None

@@ -89,6 +89,12 @@ def test_a_what_if_leaves_the_base_brief_untouched(tmp_path: Path):
     index = (tmp_path / "whatif/index.html").read_text(encoding="utf-8")
     assert ('what-if: <code>revenue.growth_y1=0.5</code>; <code>dcf.discount_rate=0.14</code>' in index), index
     assert "what-if-mark\">" not in (tmp_path / "outputs/index.html").read_text(encoding="utf-8")
+    # verify takes the what-if's flags as build did: the same files; without them, the base brief differs
+    flags = ("-P", "revenue.growth_y1=0.5", "-P", "dcf.discount_rate=0.14")
+    same = reportgen("verify", "inputs", *flags, "--out", "whatif", "--format", "html,json", cwd=tmp_path)
+    assert same.code == 0 and " 0 different, 0 missing, 0 failed" in same.stdout, str(same)
+    unlike = reportgen("verify", "inputs", "--out", "whatif", "--format", "html,json", cwd=tmp_path)
+    assert unlike.code == 1 and "differs: whatif/anthropic-2026/model.json" in unlike.stdout, str(unlike)
 
     # asked for: the what-if replaces the base brief, and the next plain build puts the base one back
     over = reportgen("build", "inputs", "-P", "revenue.growth_y1=0.5", "--format", "json", "--overwrite-base",
