@@ -19,6 +19,7 @@ import contextlib
 import os
 import resource
 import signal
+from dataclasses import dataclass
 from typing import Any
 
 from reportgen.errors import ReportgenError, ResourceLimitError, TemplateError
@@ -29,6 +30,15 @@ TIME_LIMIT = float(os.environ.get("REPORTGEN_TEMPLATE_TIME_LIMIT") or 20.0)
 WALL_FACTOR = 6  # the wall-clock backstop, as a multiple of TIME_LIMIT: only a child that does not compute meets it
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the child (a brief's PDF layout peaks near 0.3 GiB)
 MAX_OUTPUT = 5 << 20  # characters of rendered HTML per document; the built-in brief is about 0.2 MB
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """What the built-in render is told besides the templates: the interactive charts' specs (chart name ->
+    spec JSON, made by the parent from the model) and whether the what-changed box links to the history page."""
+
+    interactive: dict[str, str] | None = None
+    history_link: bool = True
 
 
 def _guarded(what: str, memory_limit: int, work: Any) -> Any:
@@ -42,19 +52,27 @@ def _guarded(what: str, memory_limit: int, work: Any) -> Any:
         return ("error", f"{what} failed: {type(exc).__name__}: {str(exc)[:200]}")
 
 
-def _render(model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any, digest: str) -> Any:
+def _render(model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any, digest: str,
+            page: PageOptions) -> Any:
     from reportgen.render.boundary import seal_html
     from reportgen.render.html import render_html
 
     documents = {}
     for target in targets:
-        html, warnings = render_html(model, charts, target=target, templates=templates, templates_digest=digest)
+        interactive = page.interactive if target == "html" else None
+        html, warnings = render_html(model, charts, target=target, templates=templates, templates_digest=digest,
+                                     interactive=interactive, history_link=page.history_link)
         if len(html) > MAX_OUTPUT:
             raise TemplateError(f"template output too large: the rendered {target.upper()} brief has "
                                 f"{len(html) / 1e6:.1f} million characters (the limit is {MAX_OUTPUT / 1e6:.1f} "
                                 "million; a runaway loop in a --templates file?)")
         if target == "html":
-            html = seal_html(html, templates)
+            scripts: tuple[str, ...] = ()
+            if interactive:
+                from reportgen.render.scripts import vega_runtime
+
+                scripts = (vega_runtime(),)
+            html = seal_html(html, templates, scripts=scripts)
         documents[target] = (html, warnings)
     return ("documents", documents)
 
@@ -70,14 +88,14 @@ def _limit_cpu(seconds: float) -> None:
 
 
 def _child(connection: Any, model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any,
-           digest: str, memory_limit: int, pdf_variant: str | None, time_limit: float) -> None:
+           digest: str, memory_limit: int, pdf_variant: str | None, time_limit: float, page: PageOptions) -> None:
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit may already be in place
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     signal.signal(signal.SIGXCPU, signal.SIG_DFL)
     try:
         _limit_cpu(time_limit)
         outcome = _guarded("template rendering", memory_limit,
-                           lambda: _render(model, charts, targets, templates, digest))
+                           lambda: _render(model, charts, targets, templates, digest, page))
         _send(connection, outcome)
         if outcome[0] == "documents" and "pdf" in outcome[1]:
             from reportgen.render.pdf import render_pdf_here
@@ -129,13 +147,13 @@ def _receive(receiver: Any, process: Any, time_limit: float, what: str) -> Any:
 
 def render_isolated(model: Any, charts: list[Any], targets: tuple[str, ...], templates: Any, digest: str,
                     time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
-                    pdf_variant: str | None = None) -> tuple[dict[str, Any], Any]:
+                    pdf_variant: str | None = None, page: PageOptions | None = None) -> tuple[dict[str, Any], Any]:
     """``({target: (html, warnings)}, (pdf, warnings) or None)`` rendered, checked (the HTML brief's
     boundary) and, when "pdf" is a target, laid out in a limited child; TemplateError when it fails."""
     context = _context("pdf" in targets)
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, model, charts, targets, templates, digest, memory_limit,
-                                                   pdf_variant, time_limit), daemon=True)
+                                                   pdf_variant, time_limit, page or PageOptions()), daemon=True)
     process.start()
     sender.close()
     try:
