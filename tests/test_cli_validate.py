@@ -65,6 +65,25 @@ def reportgen(*args: str | Path, cwd: Path | None = None) -> subprocess.Complete
     return result
 
 
+def in_process(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The same click command, run in this process (click's CliRunner; stdout and stderr apart): for the many
+    name cases of ``new``, whose subject is what the command writes and refuses; the tests above and below run
+    the real command end to end."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import app
+
+    previous = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(app, [str(a) for a in args])
+    finally:
+        os.chdir(previous)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    return subprocess.CompletedProcess(["reportgen", *map(str, args)], result.exit_code, result.stdout,
+                                       result.stderr)
+
+
 def _problems(path: Path) -> list[str]:
     try:
         load_spec(str(path))
@@ -392,7 +411,7 @@ def test_new_to_stdout_writes_no_file(tmp_path):
                                   "N" * 120])
 def test_new_writes_any_name_safely(tmp_path, name):
     target = tmp_path / "co.yaml"
-    assert reportgen("new", "-o", target, "--", name).returncode == 0
+    assert in_process("new", "-o", target, "--", name).returncode == 0
     assert load_spec(str(target)).input.company.name == name
 
 
@@ -409,11 +428,17 @@ def test_new_writes_any_name_safely(tmp_path, name):
 ])
 def test_new_refuses_a_name_the_contract_refuses_and_writes_nothing(tmp_path, name, message):
     """A starter that would not validate is not written: exit 2 (a bad argument) and one line per problem."""
-    result = reportgen("new", "-o", tmp_path / "co.yaml", "--", name, cwd=tmp_path)
+    result = in_process("new", "-o", tmp_path / "co.yaml", "--", name, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == f"new: {message}\n"
     assert result.stdout == "" and list(tmp_path.iterdir()) == []
-    assert reportgen("new", "--", name, cwd=tmp_path).returncode == 2 and list(tmp_path.iterdir()) == []
+    assert in_process("new", "--", name, cwd=tmp_path).returncode == 2 and list(tmp_path.iterdir()) == []
+
+
+def test_new_refuses_a_bad_name_as_a_real_command(tmp_path):
+    result = reportgen("new", "-o", tmp_path / "co.yaml", "--", "Evil\x07Co", cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr == "new: company.name: contains a control character (U+0007)\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_starter_shows_sources_of_both_forms_and_commentary():
