@@ -141,39 +141,30 @@ def _changes(previous: dict[str, Any] | None, model: Any) -> dict[str, Any] | No
     return compare(previous, model)
 
 
-def _user_templates(options: RenderOptions) -> bool:
-    return options.templates is not None and not options.templates.empty
-
-
-def _interactive(model: Any, targets: tuple[str, ...], options: RenderOptions,
-                 specs: list[Any] | None) -> dict[str, str] | None:
-    """The interactive HTML brief's chart specs (chart name -> JSON), or None for static charts."""
-    if options.html_charts != "interactive" or "html" not in targets:
-        return None
-    from reportgen.charts.interactive import interactive_specs
-
-    return interactive_specs(model, specs)
-
-
 def _documents(model: Any, charts: list[Any], targets: tuple[str, ...], options: RenderOptions,
-               specs: list[Any] | None = None) -> tuple[dict[str, str], tuple[bytes, list[str]] | None, list[str]]:
-    """The HTML of each target, the PDF when a limited child already laid it out, and the warnings."""
+               specs: list[Any] | None) -> tuple[dict[str, str], tuple[bytes, list[str]] | None, list[str]]:
+    """The HTML of each target, the PDF when a limited child already laid it out, and the warnings.
+    ``specs``: the chart specs of an interactive HTML brief, None for static charts."""
     from reportgen.render.html import input_texts, render_html
     from reportgen.render.pdf import fonts_folder
     from reportgen.render.strict import text_problems
 
+    interactive = None
+    if specs is not None:
+        from reportgen.charts.interactive import interactive_specs
+
+        interactive = interactive_specs(specs)
     laid_out = None
-    if _user_templates(options):
+    if options.templates is not None and not options.templates.empty:
         from reportgen.render.isolated import PageOptions, render_isolated
 
         # User templates: rendered, checked and laid out in a child under time and memory limits.
-        page = PageOptions(interactive=_interactive(model, targets, options, specs), history_link=options.history_link)
+        page = PageOptions(interactive=interactive, history_link=options.history_link)
         rendered, laid_out = render_isolated(model, charts, targets, options.templates, options.templates_digest,
                                              pdf_variant=options.pdf_variant, page=page)
     else:
         from reportgen.render.boundary import seal_html
 
-        interactive = _interactive(model, targets, options, specs)
         rendered = {t: render_html(model, charts, target=t, templates=None, templates_digest=options.templates_digest,
                                    interactive=interactive if t == "html" else None,
                                    history_link=options.history_link) for t in targets}

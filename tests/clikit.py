@@ -56,6 +56,12 @@ class Run:
                 f"--- stdout\n{self.stdout[-6000:]}\n--- stderr\n{self.stderr[-6000:]}")
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` of a command a test will Ctrl-C: SIGINT at its default in the child, even when pytest runs
+    with it ignored (started in the background by a shell without job control)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Timeout(AssertionError):
     """The command did not finish within its (generous) time limit; it and its children were killed."""
 

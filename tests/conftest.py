@@ -4,7 +4,7 @@
   ``HYPOTHESIS_PROFILE=thorough`` runs every property test with the example counts its module states
   (the profile's ``max_examples`` is a ceiling the modules read through ``settings.default``).
 - ``run_once``: the expensive builds that many tests read (the three examples, the hostile suite's good brief,
-  the batch of 10) are made once per test run and shared by the xdist workers.
+  the batch suite's) are made once per test run and shared by the xdist workers.
 - ``REPORTGEN_CHART_CACHE_DIR``: one chart cache for every build of the test run (the builds of the same
   figures in many output folders draw their charts once; entries are held to the guard on every read, as in
   an output folder's own cache). The hostile suite's workspaces keep their own (tests/hostile/hostilekit.py ws).
@@ -93,7 +93,6 @@ def shared_chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
             os.environ.pop(CHART_CACHE_VARIABLE, None)
         else:
             os.environ[CHART_CACHE_VARIABLE] = previous
-
 
 
 # --- the headless browser -------------------------------------------------------------------------------------

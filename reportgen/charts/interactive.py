@@ -9,8 +9,8 @@ import copy
 import json
 from typing import Any
 
+from reportgen.charts.frame import ChartSpec
 from reportgen.charts.guard import check_spec
-from reportgen.model.result import Model
 
 # The channels a reader reads a mark by (order, detail and the like only arrange marks: not shown).
 TOOLTIP_CHANNELS = ("x", "x2", "y", "y2", "color", "shape", "strokeDash", "text", "size", "theta")
@@ -120,13 +120,11 @@ def spec_json(spec: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def interactive_specs(model: Model, specs: list[Any] | None = None) -> dict[str, str]:
+def interactive_specs(specs: list[ChartSpec]) -> dict[str, str]:
     """chart name -> the JSON text of its interactive spec, for every chart of the brief (``specs``: the
-    model's ``chart_specs``, when the caller made them already)."""
-    from reportgen.charts.specs import chart_specs
-
+    model's ``chart_specs``, the same the static charts are drawn from)."""
     found = {}
-    for item in specs if specs is not None else chart_specs(model):
+    for item in specs:
         spec = with_zoom(with_tooltips(item.spec))
         check_spec(spec)  # loads nothing, like the static chart
         found[item.name] = spec_json(spec)

@@ -209,7 +209,6 @@ MAX_AGE = click.option("--max-age", type=int, help="Warn (fail under --strict) w
                        "many days.")
 
 
-
 def options(*decorators: Any) -> Any:
     """One decorator that applies ``decorators`` as if stacked in this order (the first is the top line)."""
 

@@ -49,16 +49,13 @@ class BuiltinTemplateCache(BytecodeCache):
             return _Uncached(environment, self.get_cache_key(name, filename), self.get_source_checksum(source))
         return super().get_bucket(environment, name, filename, source)
 
-    def _path(self, bucket: Bucket) -> str:
-        return os.path.join(self.folder, bucket.key + ".jinja")
-
     def load_bytecode(self, bucket: Bucket) -> None:
         if isinstance(bucket, _Uncached):
             return
         from reportgen.safe_open import read_beneath
 
         try:
-            content = read_beneath(self.folder, bucket.key + ".jinja", MAX_ENTRY_BYTES)
+            content = read_beneath(self.folder, _entry(bucket), MAX_ENTRY_BYTES)
         except OSError:
             return
         with contextlib.suppress(Exception):  # a damaged entry (a partial write, another Python) is compiled again
@@ -70,7 +67,11 @@ class BuiltinTemplateCache(BytecodeCache):
         from reportgen.atomic import write_atomic
 
         with contextlib.suppress(OSError):  # read-only installation, full disk: the next process compiles again
-            write_atomic(self._path(bucket), bucket.bytecode_to_string())
+            write_atomic(os.path.join(self.folder, _entry(bucket)), bucket.bytecode_to_string())
+
+
+def _entry(bucket: Bucket) -> str:
+    return bucket.key + ".jinja"
 
 
 class _Uncached(Bucket):

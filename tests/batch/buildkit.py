@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.etree import ElementTree
 
-from clikit import PYTHON, REPORTGEN, ROOT, Run, cli_env, python, reportgen, sha256  # noqa: F401  (the kit's API)
+from clikit import PYTHON, REPORTGEN, ROOT, Run, cli_env, default_sigint, python, reportgen, sha256  # noqa: F401
 from clikit import snapshot as shared_snapshot
 
 EXAMPLES = ROOT / "inputs"
@@ -52,15 +52,8 @@ class Background:
         self._err = self.stderr_path.open("wb")
         # A SIGINT ignored here (pytest started in the background by a shell without job control) would be
         # ignored by the command too, which then never sees the Ctrl-C a test sends it: it gets the default.
-        ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-        try:
-            self.process = subprocess.Popen(argv, cwd=cwd, stdout=self._out, stderr=self._err, env=env(),
-                                            start_new_session=True)
-        finally:
-            if ignored:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
+        self.process = subprocess.Popen(argv, cwd=cwd, stdout=self._out, stderr=self._err, env=env(),
+                                        start_new_session=True, preexec_fn=default_sigint)
         self.pid = self.process.pid
 
     @property

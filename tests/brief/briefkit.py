@@ -52,7 +52,7 @@ def write_templates(folder: Path, files: dict[str, str | bytes]) -> Path:
 
 
 def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = False,
-               formats: tuple[str, ...] = ("html", "json")) -> Run:
+               formats: tuple[str, ...] = ("html", "json"), html_charts: str = "static") -> Run:
     """What ``reportgen build INPUT --out OUT --templates TEMPLATES [--strict] --format html,json`` does, done
     by the library in this process (``reportgen.build``), for the tests whose subject is what a template
     override makes of the brief rather than the command line: a command costs an interpreter and the start of
@@ -62,12 +62,13 @@ def build_here(input_file: str, out: Path, templates: Path, *, strict: bool = Fa
     from reportgen import BuildOptions, build
 
     options = BuildOptions(out_dir=str(out), formats=formats, strict=strict, templates_dir=str(templates), jobs=1,
-                           chart_cache_dir=os.environ.get(CHART_CACHE_VARIABLE))
+                           html_charts=html_charts, chart_cache_dir=os.environ.get(CHART_CACHE_VARIABLE))
     report = build([str(ROOT / input_file)], options)
     lines = [f"error: {error}" for result in report.failed for error in result.errors]
     lines += [f"warning: {warning}" for result in report.built for warning in result.warnings]
     shown = ["build", input_file, "--out", str(out), "--templates", str(templates), *(["--strict"] if strict else []),
-             "--format", ",".join(formats), "(in process)"]
+             "--format", ",".join(formats), *(["--html-charts", html_charts] if html_charts != "static" else []),
+             "(in process)"]
     return Run(shown, report.exit_code, "", "\n".join(lines))
 
 
@@ -95,9 +96,6 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 def copy_outputs(source: Path, target: Path) -> Path:
     shutil.copytree(source, target, copy_function=shutil.copy2)
     return target
-
-
-
 
 
 # --- one built brief -----------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from briefkit import (
     APPENDIX_TITLE,
-    ROOT,
     SECTION_TITLES,
     Brief,
     build_here,
@@ -154,21 +153,15 @@ def test_an_override_keeps_the_interactive_charts(tmp_path):
     """--html-charts interactive with --templates: the override's page still draws its charts with Vega (the
     specs' data blocks and reportgen's runtime, allowed by its hash), as with the built-in templates (the
     limited child that renders an override once drew static charts only, whatever the option said)."""
-    import os
     import re
 
-    from clikit import CHART_CACHE_VARIABLE
-
-    from reportgen import BuildOptions, build
     from reportgen.render.scripts import vega_runtime
 
     templates = write_templates(tmp_path / "templates", {"brief.html.j2": (
         '{% extends "default:brief.html.j2" %}{% block footer %}<footer><p>House footer</p></footer>{% endblock %}')})
     out = tmp_path / "out"
-    options = BuildOptions(out_dir=str(out), formats=("html",), templates_dir=str(templates), jobs=1,
-                           html_charts="interactive", chart_cache_dir=os.environ.get(CHART_CACHE_VARIABLE))
-    report = build([str(ROOT / INPUT)], options)
-    assert report.exit_code == 0, [r.errors for r in report.failed]
+    run = build_here(INPUT, out, templates, formats=("html",), html_charts="interactive")
+    assert run.code == 0, str(run)
     html = (out / STEM / "brief.html").read_text(encoding="utf-8")
     assert "House footer" in html
     blocks = re.findall(r'<script type="application/json" data-chart="([a-z_]+)">', html)

@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from clikit import default_sigint
 from hostilekit import (
     INPUT,
     REPORTGEN,
@@ -237,7 +238,7 @@ def test_ctrl_c_while_starting_is_one_line_and_exit_130(case: Case, ws: Workspac
         # by a shell without job control), or the Ctrl-C this test sends would never reach the build.
         process = subprocess.Popen([str(REPORTGEN), "build", INPUT, "--out", "out", "--force"], cwd=ws.root,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
-                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                                   preexec_fn=default_sigint)
         try:
             first = process.stderr.readline().decode()  # "plan: ...": the helper is being started now
             assert first.startswith("plan: "), first
