@@ -91,6 +91,9 @@ def run_job(job: Job, pdf_executor: Any = None) -> Result:
                     data_files=[d.path for d in bundle.data], data_written=[d.written for d in bundle.data])
     try:
         spec = parse_bundle(bundle)
+        prepare = getattr(pdf_executor, "prepare", None)
+        if prepare is not None:  # the input is valid: the PDF helper starts now (executors.PdfHelper)
+            prepare()
         brief = render_brief(spec, job.options, previous=_previous(job, bundle.sha256), pdf_executor=pdf_executor)
     except SpecError as exc:
         result.errors, result.cacheable = [str(p) for p in exc.problems], True

@@ -127,3 +127,44 @@ def test_project_templates_sit_between_the_option_and_the_builtins(tmp_path: Pat
     html = (project / "out" / "anthropic-2026" / "brief.html").read_text(encoding="utf-8")
     assert "option footer" in html and "project footer" not in html
     assert "The Project Bear Case" in html  # the project's file the option does not replace still counts
+
+
+def test_the_pdf_helper_starts_only_once_the_input_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A single brief lays out its PDF in a helper process that imports WeasyPrint meanwhile (executors.PdfHelper).
+    An input that fails validation never starts it; a valid one starts it before its model is computed. The
+    helper here is a stand-in that records its start and refuses the layout (the layout is not the subject)."""
+    from concurrent.futures import Future
+
+    import reportgen
+    from reportgen.batch import executors
+    from reportgen.render.pdf import PdfError
+
+    events: list[str] = []
+
+    class Refusing:
+        def submit(self, fn: object, *args: object, **kwargs: object) -> Future[object]:
+            events.append("layout")
+            future: Future[object] = Future()
+            future.set_exception(PdfError("stand-in helper"))
+            return future
+
+    def start() -> Refusing:
+        events.append("helper started")
+        return Refusing()
+
+    monkeypatch.setattr(executors, "_start_helper", start)
+    monkeypatch.setattr(executors, "_stop_helper", lambda executor: events.append("helper stopped"))
+    monkeypatch.setattr(executors, "default_jobs", lambda: 2)  # the helper is for machines with a second core
+    text = (EXAMPLES / "anthropic-2026.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("  inference_share: 0.5 ", "  inference_share: 45 "), encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text(text, encoding="utf-8")
+
+    failed = reportgen.build([str(bad)], reportgen.BuildOptions(out_dir=str(tmp_path / "out-bad")))
+    assert failed.exit_code == 1 and "inference_share" in failed.failed[0].errors[0]
+    assert events == [], "an invalid input started the PDF helper"
+
+    laid_out = reportgen.build([str(good)], reportgen.BuildOptions(out_dir=str(tmp_path / "out-good")))
+    assert "stand-in helper" in laid_out.failed[0].errors[0], laid_out.failed[0].errors
+    assert events == ["helper started", "layout", "helper stopped"]
