@@ -130,3 +130,10 @@ def snapshot(folder: Path, *, state: bool = True, mtimes: bool = True, folders: 
             continue
         found[relative] = (sha256(path), path.stat().st_mtime_ns) if mtimes else sha256(path)
     return found
+
+
+def run_folder(tmp_path_factory: Any) -> Path:
+    """The temporary folder of the whole test run: the parent of each xdist worker's basetemp (what the workers
+    share: builds made once, the chart cache, extracted PDF text)."""
+    base = tmp_path_factory.getbasetemp()
+    return Path(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)

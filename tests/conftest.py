@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clikit import CHART_CACHE_VARIABLE
+from clikit import CHART_CACHE_VARIABLE, run_folder
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -57,9 +57,7 @@ def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callabl
     no done.json, so the next caller starts again in an emptied folder (and fails the same way)."""
     from filelock import FileLock
 
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
+    base = run_folder(tmp_path_factory)
 
     def once(name: str, make: Callable[[Path], Any]) -> tuple[Path, Any]:
         folder = base / f"shared-{name}"
@@ -79,10 +77,7 @@ def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callabl
 def shared_chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The run's chart cache (``REPORTGEN_CHART_CACHE_DIR``), shared by the xdist workers and every build they
     start; a command given ``env=clikit.OWN_CHART_CACHE`` keeps its charts in its output folder."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / "chart-cache"
+    folder = run_folder(tmp_path_factory) / "chart-cache"
     folder.mkdir(exist_ok=True)
     previous = os.environ.get(CHART_CACHE_VARIABLE)
     os.environ[CHART_CACHE_VARIABLE] = str(folder)

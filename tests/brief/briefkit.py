@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import urllib.parse
+from collections.abc import Callable
 from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
@@ -146,14 +148,15 @@ class Brief:
 
     @cached_property
     def pypdf_pages(self) -> list[str]:
-        return [page.extract_text() or "" for page in self.reader.pages]
+        return pypdf_text(self.pdf_path, "plain", lambda: [page.extract_text() or "" for page in self.reader.pages])
 
     @cached_property
     def pypdf_layout_pages(self) -> list[str]:
         """pypdf in reading order by position. Its default mode emits the text of the charts (form
         XObjects) after the page's last line, so a paragraph that runs over a page break gets axis
         labels in its middle: prose is read in this mode."""
-        return [page.extract_text(extraction_mode="layout") or "" for page in self.reader.pages]
+        return pypdf_text(self.pdf_path, "layout", lambda: [page.extract_text(extraction_mode="layout") or ""
+                                                            for page in self.reader.pages])
 
     @cached_property
     def poppler_pages(self) -> list[str]:
@@ -178,6 +181,28 @@ class Brief:
 
 
 # --- PDF text -------------------------------------------------------------------------------------------
+
+# Where pypdf's text of a PDF is kept for the whole test run, by the PDF's digest (tests/brief/conftest.py sets
+# it): pypdf takes 1.5 to 2 s of CPU a page mode for an 11-page brief, and the xdist workers read the same PDFs.
+PDF_TEXT_CACHE: Path | None = None
+
+
+def pypdf_text(pdf: Path, mode: str, extract: Callable[[], list[str]]) -> list[str]:
+    """``extract()``, or what it returned for the same bytes and mode earlier in this run (in any worker)."""
+    if PDF_TEXT_CACHE is None:
+        return extract()
+    from filelock import FileLock
+
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    entry = PDF_TEXT_CACHE / f"{digest}-{mode}.json"
+    with FileLock(str(entry) + ".lock"):  # the other worker waits for the text rather than extracting it too
+        if entry.is_file():
+            pages: list[str] = json.loads(entry.read_text(encoding="utf-8"))
+            return pages
+        pages = extract()
+        entry.write_text(json.dumps(pages), encoding="utf-8")
+        return pages
+
 
 def pdf_prose(pages: list[str], company: str, as_of_text: str) -> str:
     head = rf"{re.escape(company)}\s*{re.escape(as_of_text)}"

@@ -17,6 +17,16 @@ import pytest
 from briefkit import EXAMPLES, REPORTGEN, Brief, Run, reportgen, write_templates
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_pdf_text(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """pypdf's text of each PDF extracted once per test run, not once per xdist worker (briefkit.pypdf_text)."""
+    import briefkit
+    from clikit import run_folder
+
+    briefkit.PDF_TEXT_CACHE = run_folder(tmp_path_factory) / "pdf-text"
+    briefkit.PDF_TEXT_CACHE.mkdir(exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def session_build(run_once: Callable[..., tuple[Path, Any]]) -> tuple[Run, Path]:
     """The three examples in one build, once per test run (the xdist workers share it: tests/conftest.py)."""
