@@ -193,14 +193,16 @@ if os.environ.get("REPORTGEN_TEST_CPU_LOG"):  # where the suite's CPU goes: one 
     import resource
     import time
 
-    def _cpu() -> float:
-        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    def _cpu(who: int) -> float:
+        usage = resource.getrusage(who)
+        return usage.ru_utime + usage.ru_stime
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Iterator[None]:
-        wall, cpu = time.monotonic(), _cpu()
+        wall, own, children = time.monotonic(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         yield
-        line = json.dumps({"test": item.nodeid, "wall": time.monotonic() - wall, "cpu": _cpu() - cpu})
+        own, children = _cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - children
+        # own: this worker process; children: the processes it waited for meanwhile (not their orphans)
+        line = json.dumps({"test": item.nodeid, "wall": time.monotonic() - wall, "cpu": own + children, "own": own})
         with open(os.environ["REPORTGEN_TEST_CPU_LOG"], "a", encoding="utf-8") as log:
             log.write(line + "\n")
