@@ -61,17 +61,24 @@ def monte_carlo_distribution(model: Model) -> ChartSpec:
                                   for i in range(len(counts))]
     post_money = model.input_value("valuation.post_money")
     unit = amount_title(model)
+    # Headroom above the tallest bar: the post-money label sits there, clear of the bars.
+    top = max((row["paths"] for row in rows), default=0) * 1.15 or 1
     bars = alt.Chart(alt.Data(values=rows)).mark_bar(color=theme.BAR, stroke="white", strokeWidth=0.4).encode(
-        x=alt.X("start:Q", title=f"equity value, {unit}", bin="binned", axis=alt.Axis(format=AMOUNT_FORMAT)),
+        # labelFlush off: the first and last labels are centred on their ticks like the others; flush with the
+        # axis ends they ran into their neighbours ("1,5002,000").
+        x=alt.X("start:Q", title=f"equity value, {unit}", bin="binned",
+                axis=alt.Axis(format=AMOUNT_FORMAT, labelFlush=False)),
         x2="end:Q",
-        y=alt.Y("paths:Q", title="paths", axis=alt.Axis(format=",~f")),
+        y=alt.Y("paths:Q", title="paths", axis=alt.Axis(format=",~f"), scale=alt.Scale(domain=[0, top], nice=False)),
     )
     layers = [bars]
     if rows:
-        tails: list[dict[str, Any]] = [{"x": (rows[0]["start"] + rows[0]["end"]) / 2, "paths": rows[0]["paths"],
-                  "label": f"below {amount(edges[1])}", "align": "left"},
-                 {"x": (rows[-1]["start"] + rows[-1]["end"]) / 2, "paths": rows[-1]["paths"],
-                  "label": f"above {amount(edges[-2])}", "align": "right"}]
+        below, above = f"below {amount(edges[1])}", f"above {amount(edges[-2])}"
+        tails: list[dict[str, Any]] = [
+            {"x": (rows[0]["start"] + rows[0]["end"]) / 2, "paths": _under_label(rows, below, 0), "label": below,
+             "align": "left"},
+            {"x": (rows[-1]["start"] + rows[-1]["end"]) / 2, "paths": _under_label(rows, above, -1), "label": above,
+             "align": "right"}]
         for tail in tails:
             layers.append(alt.Chart(alt.Data(values=[tail])).mark_text(
                 color=theme.INK, align=tail["align"], dy=-6, fontSize=9, font=theme.FONT,
@@ -85,6 +92,17 @@ def monte_carlo_distribution(model: Model) -> ChartSpec:
              "post_money": post_money, "prob": mc.prob_value_ge_price,
              "below": edges[1] if rows else None, "above": edges[-2] if rows else None}
     return ChartSpec("monte_carlo", finish(alt.layer(*layers)), facts)
+
+
+def _under_label(rows: list[dict[str, Any]], label: str, end: int) -> float:
+    """The height of the tallest bar under a tail's label, which runs from the end bin's middle inwards: the
+    label is drawn above it, not across the bars beside the tail."""
+    span = rows[-1]["end"] - rows[0]["start"]
+    bin_pixels = theme.WIDTH * (rows[0]["end"] - rows[0]["start"]) / span if span > 0 else theme.WIDTH
+    label_pixels = 0.62 * 9 * len(label) + 4  # 9-pixel DejaVu Sans: about 0.6 em a character
+    count = min(len(rows), 1 + int(label_pixels / max(bin_pixels, 1.0) + 0.5))
+    under = rows[:count] if end == 0 else rows[len(rows) - count:]
+    return float(max(row["paths"] for row in under))
 
 
 VALUATION_METHODS = {

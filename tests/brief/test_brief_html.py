@@ -71,6 +71,40 @@ def test_chart_files_are_self_contained_svg(briefs, stem):
         assert svg_references(path.read_text(encoding="utf-8")) == [], path.name
 
 
+_SVG_TEXT = re.compile(r'<text([^>]*)>([^<]*)</text>')
+_BAR = re.compile(r'aria-roledescription="bar" d="M([\d.]+),([\d.]+)h([\d.]+)')
+
+
+def _text_extent(attributes: str, text: str, size: float) -> tuple[float, float, float]:
+    """Left, right and baseline of an SVG text mark, its width estimated from DejaVu Sans' advances."""
+    x, y = (float(v) for v in re.search(r"translate\(([-\d.]+),([-\d.]+)\)", attributes).groups())
+    width = size * sum(0.318 if c in ",. " else 0.636 if c.isdigit() else 0.6 for c in text)
+    anchor = re.search(r'text-anchor="(\w+)"', attributes).group(1)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, left + width, y
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
+def test_histogram_labels_stay_clear_of_each_other_and_of_the_bars(briefs, stem):
+    """The simulation histogram's axis labels do not run into each other (the flush end labels did:
+    "1,5002,000"), and each tail's label sits above every bar it spans (it crossed the taller bars beside
+    the tail)."""
+    svg = (briefs[stem].folder / "charts" / "monte_carlo.svg").read_text(encoding="utf-8")
+    texts = [(a, t) for a, t in _SVG_TEXT.findall(svg) if 'opacity="0"' not in a]  # Vega hides crowded labels
+    axis = sorted(_text_extent(a, t, 10) for a, t in texts if re.fullmatch(r"[\d,]+", t) and "translate(" in a
+                  and a.split("translate(")[1].split(")")[0].endswith(",15"))
+    assert len(axis) >= 4
+    for (_, right, _), (left, _, _) in itertools.pairwise(axis):
+        assert left - right >= 3, f"x-axis labels {axis} touch"
+    bars = [(float(x), float(x) + float(w), float(top)) for x, top, w in _BAR.findall(svg)]
+    tails = [(a, t) for a, t in texts if t.startswith(("below ", "above "))]
+    assert len(tails) == 2 and bars
+    for attributes, text in tails:
+        left, right, baseline = _text_extent(attributes, text, 9)
+        under = [top for start, end, top in bars if start < right and end > left]
+        assert under and baseline + 1 <= min(under), f"{text!r} runs across a bar"
+
+
 @pytest.mark.parametrize("stem", EXAMPLES)
 def test_images_have_alt_text_written_from_the_data(briefs, stem):
     brief = briefs[stem]
