@@ -360,3 +360,20 @@ def test_no_word_is_broken_inside_a_table(briefs, stem):
     unknown = {piece for piece in re.findall(r"[A-Za-z]{2,}", text) if piece not in words}
     pieces = sorted(p for p in unknown if any(len(w) > len(p) and (w.startswith(p) or w.endswith(p)) for w in words))
     assert pieces == []
+
+
+@pytest.mark.parametrize("stem", ["anthropic-2026", "nordlicht-2026", "meridian-2026"])
+def test_each_formula_starts_on_the_line_under_its_name(briefs, stem):
+    """Under each formula's name the line holds the formula's first two words: a line that ran over the width
+    broke at its first space, leaving one word alone ("inference" over "share x run-rate revenue ...")."""
+    brief = briefs[stem]
+    lines = [line.strip() for page in brief.poppler_pages for line in page.splitlines() if line.strip()]
+    checked = 0
+    for name, entry in brief.model["provenance"].items():
+        words = entry["formula"].split()
+        if len(words) < 2 or name not in lines:
+            continue
+        following = lines[lines.index(name) + 1]
+        assert following.startswith(" ".join(words[:2])), f"{name}: {following!r}"
+        checked += 1
+    assert checked >= 10
