@@ -49,7 +49,7 @@ class BriefContext:
     charts: dict[str, Any]  # by name: ChartImage {uri, facts}
     chart_order: list[str]  # chart names in order
     sources: list[dict[str, Any]]  # endnotes {number, text, date, url, fields}
-    provenance: list[dict[str, Any]]  # appendix rows {name, formula, inputs, basis, source, anchor, reasons}
+    provenance: list[dict[str, Any]]  # formula rows {name, label, formula, inputs, basis, source, anchor, reasons}
     assumptions: list[dict[str, Any]]  # every input {path, value, basis, default, anchor, note}
     history: list[HistoryPoint] | None  # reported revenue by period, or None
     changes: dict[str, Any] | None  # what changed since the previous brief, or None

@@ -106,6 +106,15 @@ def test_histogram_labels_stay_clear_of_each_other_and_of_the_bars(briefs, stem)
 
 
 @pytest.mark.parametrize("stem", EXAMPLES)
+def test_each_formula_is_named_in_words_over_its_key(briefs, stem):
+    """The appendix names each formula in words, then its model.json key: "Compute spend compute_spend"."""
+    heads = re.findall(r'<dt id="prov-[^"]*">([^<]*)<code class="field-path">([^<]*)</code></dt>', briefs[stem].html)
+    assert len(heads) >= 30
+    for words, key in heads:
+        assert words.strip() and "_" not in words and words.strip() != key, (words, key)
+
+
+@pytest.mark.parametrize("stem", EXAMPLES)
 def test_images_have_alt_text_written_from_the_data(briefs, stem):
     brief = briefs[stem]
     images = brief.doc.find("img")
