@@ -2,7 +2,8 @@
 
 Pool workers are forked from a forkserver that has imported what they need and used none of it
 (reportgen/processes.py), never from this process: vl-convert deadlocks in a forked child once the parent
-has used it. Each worker warms up once (chart engine, fonts) and then builds brief after brief.
+has used it. Each worker parses WeasyPrint's fonts and stylesheets once, starts the chart engine at its first
+chart not in the cache, and builds brief after brief.
 """
 
 from __future__ import annotations

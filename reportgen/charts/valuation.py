@@ -75,14 +75,15 @@ def monte_carlo_distribution(model: Model) -> ChartSpec:
     if rows:
         below, above = f"below {amount(edges[1])}", f"above {amount(edges[-2])}"
         tails: list[dict[str, Any]] = [
-            {"x": (rows[0]["start"] + rows[0]["end"]) / 2, "paths": _under_label(rows, below, 0), "label": below,
+            {"x": (rows[0]["start"] + rows[0]["end"]) / 2, "over": _under_label(rows, below, 0), "label": below,
              "align": "left"},
-            {"x": (rows[-1]["start"] + rows[-1]["end"]) / 2, "paths": _under_label(rows, above, -1), "label": above,
+            {"x": (rows[-1]["start"] + rows[-1]["end"]) / 2, "over": _under_label(rows, above, -1), "label": above,
              "align": "right"}]
         for tail in tails:
+            # aria off: the label is read as text; its height is the bars' under it, not a count of the tail
             layers.append(alt.Chart(alt.Data(values=[tail])).mark_text(
-                color=theme.INK, align=tail["align"], dy=-6, fontSize=9, font=theme.FONT,
-            ).encode(x="x:Q", y="paths:Q", text="label:N"))
+                color=theme.INK, align=tail["align"], dy=-6, fontSize=9, font=theme.FONT, aria=False,
+            ).encode(x="x:Q", y="over:Q", text="label:N"))
     marker = [{"x": post_money, "label": "post-money"}]
     layers.append(alt.Chart(alt.Data(values=marker)).mark_rule(color=theme.ACCENT, strokeWidth=1.6).encode(x="x:Q"))
     layers.append(alt.Chart(alt.Data(values=marker)).mark_text(
