@@ -18,6 +18,7 @@ from reportgen.contract.commentary import COMMENTARY_SECTIONS
 from reportgen.model.result import Model, Scenario
 from reportgen.render.appendix import provenance_rows
 from reportgen.render.figures import Fig
+from reportgen.render.labels import CHANGE_LABELS
 from reportgen.render.template_context import BriefContext
 
 INPUT_FIGURES = {
@@ -226,6 +227,7 @@ def build_context(model: Model, charts: list[Any], target: str) -> BriefContext:
                      for path, entry in model.inputs.items()],
         history=model.history,
         changes=model.changes,
+        change_labels=CHANGE_LABELS,
         notes=model.notes,
         # every section named, so a template asks "{% if commentary.outlook %}" under StrictUndefined
         commentary={name: model.commentary.get(name) for name in COMMENTARY_SECTIONS},

@@ -11,15 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportgen.render.filters import money_text
+from reportgen.render.labels import CHANGE_LABELS
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ID = "tag:reportgen.invalid,2024:briefs"
-LABELS = {"equity_value": "Base-case equity value", "value_to_price": "Base-case value to price",
-          "valuation_multiple": "Valuation / revenue", "capital_intensity": "Compute spend / revenue",
-          "recycled_share": "Raise recycled to investor providers", "hhi": "Provider concentration (HHI)",
-          "prob_value_ge_price": "Simulated paths at or above the price",
-          "prob_squeeze": "Simulated paths that run out of cash", "equity_p50": "Median simulated equity value",
-          "squeeze_year": "Earliest squeeze year", "fcf_positive_year": "Base-case year free cash flow turns positive"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ def change_summary(model: dict[str, Any]) -> tuple[str, list[str]]:
     sentence = (f"Compared with the brief of {changes.get('previous_as_of')}: {len(inputs)} input(s), "
                 f"{len(figures)} headline figure(s) and {len(judgments)} judgment(s) changed.")
     lines = [f"Input {i.get('path')}: {i.get('before')} \u2192 {i.get('after')}" for i in inputs]
-    lines += [f"{LABELS.get(f.get('key'), f.get('key'))}: {_figure(f.get('before'), f.get('kind', ''), company)}"
+    lines += [f"{CHANGE_LABELS.get(f.get('key'), f.get('key'))}: {_figure(f.get('before'), f.get('kind', ''), company)}"
               f" \u2192 {_figure(f.get('after'), f.get('kind', ''), company)}" for f in figures]
     lines += [f"Judgment {j.get('kind')}: {j.get('before')} \u2192 {j.get('after')}" for j in judgments]
     return sentence, lines

@@ -53,6 +53,7 @@ class BriefContext:
     assumptions: list[dict[str, Any]]  # every input {path, value, basis, default, anchor, note}
     history: list[HistoryPoint] | None  # reported revenue by period, or None
     changes: dict[str, Any] | None  # what changed since the previous brief, or None
+    change_labels: dict[str, str]  # the words of each key of the changes' figures
     notes: str | None  # the analyst's notes (plain text)
     commentary: dict[str, str | None]  # the analyst's Markdown by section: summary, capital_intensity,
     # entrenchment, bear_case, outlook

@@ -29,3 +29,26 @@ def test_keeping_no_versions_is_another_output_and_other_keeps_are_not() -> None
     base = BuildOptions().output_digest()
     assert BuildOptions(keep_versions=3).output_digest() == base
     assert BuildOptions(keep_versions=0).output_digest() != base
+
+
+def test_the_box_and_the_feed_name_each_changed_figure_in_the_same_words() -> None:
+    """Both read reportgen/render/labels.py: a figure the box calls "Base-case value to price" is not called
+    ``value_to_price`` in the feed, nor anything else."""
+    import html
+    import re
+
+    from reportgen.render.feed import change_summary
+    from reportgen.render.labels import CHANGE_LABELS
+
+    earlier = render_brief(load_spec(str(EXAMPLES / "meridian-2026.yaml"),
+                                     overrides={"valuation.post_money": 11000}), RenderOptions(formats=("json",)))
+    now = render_brief(load_spec(str(EXAMPLES / "meridian-2026.yaml")), RenderOptions(formats=("html", "json")),
+                       previous=json.loads(earlier.files["model.json"]))
+    model = json.loads(now.files["model.json"])
+    keys = [figure["key"] for figure in model["changes"]["figures"]]
+    assert keys and all(key in CHANGE_LABELS for key in keys), keys
+    page = html.unescape(re.sub(r"<[^>]+>", "", now.files["brief.html"].decode()))
+    _, lines = change_summary(model)
+    for key in keys:
+        assert f"{CHANGE_LABELS[key]}:" in page, key
+        assert any(line.startswith(f"{CHANGE_LABELS[key]}:") for line in lines), (key, lines)
